@@ -1,0 +1,85 @@
+// winsandbox::Error and its closed set of stable error codes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace winsandbox {
+
+// Stable, closed set of failure categories. Callers branch on the code, never on message
+// text. `error_code_name` returns the snake_case name used in CLI/JSON output; these names
+// are part of the public contract and never change once shipped.
+//
+// | code                          | meaning                                                      |
+// |-------------------------------|--------------------------------------------------------------|
+// | invalid_argument              | a caller-supplied argument is malformed (generic)            |
+// | invalid_profile               | permission profile JSON is malformed or violates a rule      |
+// | invalid_policy                | legacy policy string is malformed or names an unsupported mode |
+// | relative_path                 | an absolute path was required, a relative one was given      |
+// | invalid_path                  | a path cannot be parsed, or a subpath escapes its base       |
+// | unsupported_legacy_projection | a profile cannot be expressed as a legacy policy             |
+// | profile_not_managed           | profile is disabled/external: nothing for us to enforce      |
+// | filesystem_unrestricted       | managed profile with unrestricted filesystem                 |
+// | full_disk_write               | profile grants full-disk write; cannot be enforced           |
+// | unc_path_unsupported          | UNC path or remote drive where a local path is required      |
+// | invalid_glob                  | a deny-read glob pattern does not compile                    |
+// | invalid_snapshot              | filesystem snapshot JSON is malformed                        |
+// | io_error                      | reading or writing a state/input file failed                 |
+// | token_limit_exceeded          | the plan would need more SIDs than a Windows token allows    |
+// | ipc_protocol_mismatch         | runner IPC frame has the wrong protocol version              |
+// | ipc_frame_too_large           | runner IPC frame exceeds the 8 MiB limit                     |
+// | ipc_truncated_frame           | runner IPC stream ended inside a frame                       |
+// | ipc_malformed_message         | runner IPC frame is not a valid message                      |
+// | setup_required                | the elevated setup has not run or is out of date             |
+// | command_not_found             | the command to run could not be found                        |
+// | win32_call_failed             | a Win32 call failed; `win32_error()` carries GetLastError    |
+// | unsupported_platform          | execution entry point called on a non-Windows host           |
+enum class ErrorCode : std::uint8_t {
+  invalid_argument,
+  invalid_profile,
+  invalid_policy,
+  relative_path,
+  invalid_path,
+  unsupported_legacy_projection,
+  profile_not_managed,
+  filesystem_unrestricted,
+  full_disk_write,
+  unc_path_unsupported,
+  invalid_glob,
+  invalid_snapshot,
+  io_error,
+  token_limit_exceeded,
+  ipc_protocol_mismatch,
+  ipc_frame_too_large,
+  ipc_truncated_frame,
+  ipc_malformed_message,
+  setup_required,
+  command_not_found,
+  win32_call_failed,
+  unsupported_platform,
+};
+
+// The stable snake_case name of `code`.
+std::string_view error_code_name(ErrorCode code) noexcept;
+
+// Parses a snake_case name back into a code (for IPC `error` messages and tests).
+std::optional<ErrorCode> error_code_from_name(std::string_view name) noexcept;
+
+// The one exception type of the library.
+class Error : public std::runtime_error {
+public:
+  Error(ErrorCode code, std::string message, std::optional<std::uint32_t> win32_error = {});
+
+  ErrorCode code() const noexcept { return code_; }
+  // GetLastError()/HRESULT value when the failure came from a Win32 call.
+  std::optional<std::uint32_t> win32_error() const noexcept { return win32_error_; }
+
+private:
+  ErrorCode code_;
+  std::optional<std::uint32_t> win32_error_;
+};
+
+}  // namespace winsandbox

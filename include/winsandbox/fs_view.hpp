@@ -1,0 +1,66 @@
+// FileSystemView: the only way the portable layers look at a disk (DESIGN §2.3).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "winsandbox/path.hpp"
+
+namespace winsandbox {
+
+// What a directory entry is, without following a final reparse point (like lstat).
+//
+// | kind      | meaning                                                         |
+// |-----------|-----------------------------------------------------------------|
+// | missing   | nothing at this path (or an ancestor is missing / not a dir)     |
+// | file      | a regular file                                                  |
+// | directory | a real directory                                                |
+// | junction  | a mount-point reparse point (directory junction)                |
+// | symlink   | a symbolic link (file or directory)                             |
+enum class NodeKind { missing, file, directory, junction, symlink };
+
+// How a drive root is attached. Only `local` drives can be sandbox roots.
+enum class DriveType { local, remote, unknown };
+
+// Read-only view of a filesystem. Implementations: the Win32 disk (src/win) and
+// SnapshotFileSystem (a JSON snapshot, for tests and `--fs-snapshot`).
+class FileSystemView {
+public:
+  virtual ~FileSystemView() = default;
+
+  // Kind of `path` itself; reparse points in ancestors are followed, the final one is not.
+  virtual NodeKind kind(const WinPath& path) const = 0;
+  // Contents of a regular file (following reparse points) if it exists and is at most
+  // `max_bytes` long.
+  virtual std::optional<std::string> read_small_file(const WinPath& path,
+                                                      std::size_t max_bytes) const = 0;
+  // The final path with every junction and symlink resolved; nullopt if `path` does not
+  // exist or a reparse point cannot be resolved (dangling link, cycle).
+  virtual std::optional<WinPath> canonical(const WinPath& path) const = 0;
+  // Names of the entries of a directory (following reparse points); empty if not a dir.
+  virtual std::vector<std::string> list_directory(const WinPath& directory) const = 0;
+  // How the drive or share holding `path` is attached.
+  virtual DriveType drive_type(const WinPath& path) const = 0;
+
+  // Convenience queries that follow reparse points.
+  bool exists(const WinPath& path) const;
+  bool is_directory(const WinPath& path) const;
+  bool is_file(const WinPath& path) const;
+};
+
+// A view in which nothing exists and every drive is local (for callers that have no disk to
+// consult, e.g. the CLI on Linux without --fs-snapshot).
+class EmptyFileSystem final : public FileSystemView {
+public:
+  NodeKind kind(const WinPath&) const override { return NodeKind::missing; }
+  std::optional<std::string> read_small_file(const WinPath&, std::size_t) const override {
+    return std::nullopt;
+  }
+  std::optional<WinPath> canonical(const WinPath&) const override { return std::nullopt; }
+  std::vector<std::string> list_directory(const WinPath&) const override { return {}; }
+  DriveType drive_type(const WinPath&) const override { return DriveType::local; }
+};
+
+}  // namespace winsandbox

@@ -1,0 +1,9 @@
+// Umbrella header: the whole public API of winsandbox.
+#pragma once
+
+#include "winsandbox/error.hpp"
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/legacy_policy.hpp"
+#include "winsandbox/path.hpp"
+#include "winsandbox/profile.hpp"
+#include "winsandbox/version.hpp"

@@ -1,0 +1,62 @@
+// JsonCursor: reads a parsed JSON document while tracking the JSON path of every value, so
+// that each decoding error names exactly where it happened (`$.entries[2].access: ...`).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "winsandbox/error.hpp"
+
+namespace winsandbox {
+
+// The project's JSON value type: keeps object keys in insertion order, which is what makes
+// output byte-identical to the reference serialization.
+using Json = nlohmann::ordered_json;
+
+// Parses `text`; a syntax error throws Error(code) with the parser's position.
+Json parse_json(std::string_view text, ErrorCode code);
+
+// Compact serialization (no spaces), UTF-8 kept as is.
+std::string dump_json(const Json& value);
+
+class JsonCursor {
+public:
+  JsonCursor(const Json& value, ErrorCode code, std::string path = "$")
+      : value_(&value), code_(code), path_(std::move(path)) {}
+
+  const Json& value() const noexcept { return *value_; }
+  const std::string& path() const noexcept { return path_; }
+  ErrorCode code() const noexcept { return code_; }
+
+  // Throws Error(code) with "<path>: <message>".
+  [[noreturn]] void fail(std::string_view message) const;
+
+  // Type checks; each throws with the JSON path when the value has another type.
+  const Json::object_t& object() const;
+  const Json::array_t& array() const;
+  const std::string& string() const;
+  bool boolean() const;
+  std::uint64_t unsigned_integer() const;
+
+  bool has(std::string_view key) const;
+  // A required member; missing → "missing required field `key`".
+  JsonCursor field(std::string_view key) const;
+  // An optional member; absent (or null when `null_is_absent`) → nullopt.
+  std::optional<JsonCursor> optional_field(std::string_view key, bool null_is_absent = false) const;
+  // Element `index` of an array.
+  JsonCursor element(std::size_t index) const;
+  // Fails on a member not in `allowed` (for shapes that reject unknown fields).
+  void reject_unknown_fields(std::initializer_list<std::string_view> allowed) const;
+
+private:
+  const Json* value_;
+  ErrorCode code_;
+  std::string path_;
+};
+
+}  // namespace winsandbox

@@ -1,0 +1,38 @@
+// Protected metadata inside a writable root (reference §3.7, DESIGN §4).
+#pragma once
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/path.hpp"
+
+namespace winsandbox {
+
+// Names whose writes are denied inside any writable root unless explicitly granted, in the
+// reference order.
+inline constexpr std::array<std::string_view, 3> kProtectedMetadataNames{".git", ".agents",
+                                                                         ".codex"};
+
+// Which protected names are listed even when they do not exist yet.
+struct MissingMetadataProtection {
+  bool dot_agents = false;
+  bool dot_codex = false;
+};
+
+// The read-only subpaths of writable root `root`, in order, without duplicates:
+// 1. if `root\.git` is a file holding `gitdir: <p>`, the resolved `<p>` when it exists,
+//    then `root\.git` (when it is a file or directory);
+// 2. `root\.agents` when it is a directory or `missing.dot_agents`;
+// 3. `root\.codex` when it is a directory or `missing.dot_codex`.
+std::vector<WinPath> default_read_only_subpaths(const WinPath& root,
+                                                MissingMetadataProtection missing,
+                                                const FileSystemView& fs);
+
+// Resolves `reference` against `base` the way a `gitdir:` pointer is read: an absolute value
+// stands alone, a relative one is joined onto `base` with `..` allowed to climb out of it.
+// Returns nullopt when the value is not a usable path.
+std::optional<WinPath> resolve_path_reference(const WinPath& base, std::string_view reference);
+
+}  // namespace winsandbox

@@ -1,0 +1,25 @@
+# cmake -P script: runs the CLI once and checks exit code, stdout (exact, after CRLF→LF) and
+# stderr (regex).
+string(REPLACE "|" ";" args "${ARGS}")
+set(command ${EMULATOR} "${CLI}" ${args})
+set(input_args)
+if(STDIN_FILE)
+  set(input_args INPUT_FILE "${STDIN_FILE}")
+endif()
+execute_process(COMMAND ${command} ${input_args}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE "\r\n" "\n" out "${out}")
+string(REPLACE "\r\n" "\n" err "${err}")
+
+if(NOT "${rc}" STREQUAL "${EXPECT_EXIT}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXPECT_EXIT}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(EXPECT_STDOUT_FILE)
+  file(READ "${EXPECT_STDOUT_FILE}" expected)
+  if(NOT out STREQUAL expected)
+    message(FATAL_ERROR "stdout differs from ${EXPECT_STDOUT_FILE}\n--- got:\n${out}\n--- expected:\n${expected}")
+  endif()
+endif()
+if(EXPECT_STDERR_REGEX AND NOT err MATCHES "${EXPECT_STDERR_REGEX}")
+  message(FATAL_ERROR "stderr does not match `${EXPECT_STDERR_REGEX}`:\n${err}")
+endif()

@@ -1,0 +1,43 @@
+// winsandbox: command-line front end of the winsandbox library.
+#include <exception>
+#include <iostream>
+
+#include "cli_commands.hpp"
+#include "winsandbox/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace winsandbox::cli;
+
+  CLI::App app{
+      "winsandbox: run commands in a Windows sandbox described by a permission profile.\n"
+      "Examples:\n"
+      "  winsandbox profile check profile.json\n"
+      "  winsandbox profile from-policy workspace-write --cwd C:\\repo\n"};
+  app.set_version_flag("--version", std::string(winsandbox::kVersion));
+  app.fallthrough();
+
+  GlobalOptions global;
+  app.add_flag("--json", global.json, "Machine-readable output; errors as {\"error\":{...}}");
+
+  CommandRunner runner;
+  add_profile_commands(app, runner);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (!runner.has_work()) {
+    std::cerr << app.help() << "A command is required.\n";
+    return kExitUsage;
+  }
+  try {
+    return runner.run();
+  } catch (const winsandbox::Error& e) {
+    return report_error(e, global);
+  } catch (const std::exception& e) {
+    return report_error(winsandbox::Error(winsandbox::ErrorCode::invalid_argument, e.what()), global);
+  }
+}
