@@ -42,8 +42,11 @@ ws_setup_wine() {
     ws_log "creating Wine prefix $WINEPREFIX"
     mkdir -p "$WINEPREFIX"
     /usr/lib/wine/wine64 wineboot --init >/dev/null 2>&1 || true
-    wineserver -w 2>/dev/null || /usr/lib/wine/wineserver -w 2>/dev/null || true
+    /usr/lib/wine/wineserver -w 2>/dev/null || true
   fi
+  # Keep one wineserver alive for the whole run: otherwise every test process pays ~3 s to
+  # start a new one. It exits by itself 120 s after the last Wine process.
+  /usr/lib/wine/wineserver -p120 2>/dev/null || true
 }
 
 # Configures and builds one CMake preset.
