@@ -44,10 +44,12 @@ ws_setup_wine() {
     /usr/lib/wine/wine64 wineboot --init >/dev/null 2>&1 || true
     /usr/lib/wine/wineserver -w 2>/dev/null || true
   fi
-  # Keep one wineserver alive for the whole run: otherwise every test process pays ~3 s to
-  # start a new one. It exits by itself 120 s after the last Wine process.
-  /usr/lib/wine/wineserver -p120 2>/dev/null || true
+  # Keep one wineserver alive, detached from our stdio: a wineserver started on demand by a
+  # test inherits the test's output pipes, and CTest then waits for it to exit.
+  /usr/lib/wine/wineserver -p </dev/null >/dev/null 2>&1 || true
 }
+
+ws_stop_wine() { /usr/lib/wine/wineserver -k >/dev/null 2>&1 || true; }
 
 # Configures and builds one CMake preset.
 ws_build() {

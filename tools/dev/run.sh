@@ -7,8 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$WS_ROOT"
 
 ws_ensure_packages
-ws_setup_wine
 ws_build mingw >/dev/null
+ws_setup_wine
+trap ws_stop_wine EXIT
 
 cli=(/usr/lib/wine/wine64 "$WS_ROOT/build/mingw/tools/cli/winsandbox.exe")
 ws_log "winsandbox profile check examples/workspace-write.json"

@@ -11,7 +11,8 @@ ws_build linux
 ws_log "tests: linux (native)"
 ctest --preset linux -j "$(nproc)"
 
-ws_setup_wine
 ws_build mingw
 ws_log "tests: mingw (under Wine)"
+ws_setup_wine
+trap ws_stop_wine EXIT
 ctest --preset mingw
