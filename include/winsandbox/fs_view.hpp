@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,5 +63,9 @@ public:
   std::vector<std::string> list_directory(const WinPath&) const override { return {}; }
   DriveType drive_type(const WinPath&) const override { return DriveType::local; }
 };
+
+// The real disk: the Win32 view on Windows. Elsewhere there is no Windows disk to look at, so
+// it throws Error(unsupported_platform); use a SnapshotFileSystem instead.
+std::unique_ptr<FileSystemView> open_host_file_system();
 
 }  // namespace winsandbox

@@ -116,6 +116,19 @@ struct ExternalProfile {
   friend bool operator==(const ExternalProfile&, const ExternalProfile&) = default;
 };
 
+// How a profile is enforced (reference §1.8 `SandboxEnforcement`).
+enum class SandboxEnforcement { managed, disabled, external };
+
+// The runtime filesystem policy the reference pairs with a network policy
+// (`FileSystemSandboxPolicy`): a kind plus, for `restricted`, the entries.
+struct FileSystemSandboxPolicy {
+  enum class Kind { restricted, unrestricted, external_sandbox };
+  Kind kind = Kind::restricted;
+  std::vector<FileSystemSandboxEntry> entries;
+  std::optional<std::uint32_t> glob_scan_max_depth;
+  friend bool operator==(const FileSystemSandboxPolicy&, const FileSystemSandboxPolicy&) = default;
+};
+
 class PermissionProfile {
 public:
   using Variant = std::variant<ManagedProfile, DisabledProfile, ExternalProfile>;
@@ -138,6 +151,21 @@ public:
   static PermissionProfile workspace_write_with(const std::vector<WinPath>& writable_roots,
                                                 NetworkAccess network, bool exclude_tmpdir,
                                                 bool exclude_slash_tmp, const FileSystemView& fs);
+
+  // Rebuilds a profile from runtime permissions (reference §1.8):
+  // | file system kind | enforcement | result                          |
+  // |------------------|-------------|---------------------------------|
+  // | external_sandbox | any         | external{network}               |
+  // | unrestricted     | disabled    | disabled (network ignored)      |
+  // | unrestricted     | otherwise   | managed{unrestricted, network}  |
+  // | restricted       | any         | managed{restricted, network}    |
+  static PermissionProfile from_runtime_permissions(SandboxEnforcement enforcement,
+                                                    const FileSystemSandboxPolicy& file_system,
+                                                    NetworkAccess network);
+  // The runtime filesystem policy: managed → its own; disabled → unrestricted; external →
+  // external_sandbox.
+  FileSystemSandboxPolicy file_system_policy() const;
+  SandboxEnforcement enforcement() const noexcept;
 
   const Variant& value() const noexcept { return value_; }
   Variant& value() noexcept { return value_; }

@@ -70,6 +70,36 @@ PermissionProfile PermissionProfile::workspace_write_with(const std::vector<WinP
   return ManagedProfile{RestrictedFileSystem{std::move(entries), {}}, network};
 }
 
+PermissionProfile PermissionProfile::from_runtime_permissions(SandboxEnforcement enforcement,
+                                                              const FileSystemSandboxPolicy& file_system,
+                                                              NetworkAccess network) {
+  using PolicyKind = FileSystemSandboxPolicy::Kind;
+  switch (file_system.kind) {
+    case PolicyKind::external_sandbox: return ExternalProfile{network};
+    case PolicyKind::unrestricted:
+      if (enforcement == SandboxEnforcement::disabled) return DisabledProfile{};
+      return ManagedProfile{UnrestrictedFileSystem{}, network};
+    case PolicyKind::restricted: break;
+  }
+  return ManagedProfile{RestrictedFileSystem{file_system.entries, file_system.glob_scan_max_depth}, network};
+}
+
+FileSystemSandboxPolicy PermissionProfile::file_system_policy() const {
+  using PolicyKind = FileSystemSandboxPolicy::Kind;
+  if (std::holds_alternative<DisabledProfile>(value_)) return {PolicyKind::unrestricted, {}, {}};
+  if (std::holds_alternative<ExternalProfile>(value_)) return {PolicyKind::external_sandbox, {}, {}};
+  if (const auto* restricted = restricted_file_system()) {
+    return {PolicyKind::restricted, restricted->entries, restricted->glob_scan_max_depth};
+  }
+  return {PolicyKind::unrestricted, {}, {}};
+}
+
+SandboxEnforcement PermissionProfile::enforcement() const noexcept {
+  if (std::holds_alternative<DisabledProfile>(value_)) return SandboxEnforcement::disabled;
+  if (std::holds_alternative<ExternalProfile>(value_)) return SandboxEnforcement::external;
+  return SandboxEnforcement::managed;
+}
+
 const RestrictedFileSystem* PermissionProfile::restricted_file_system() const noexcept {
   const auto* managed_profile = managed();
   return managed_profile ? std::get_if<RestrictedFileSystem>(&managed_profile->file_system) : nullptr;

@@ -69,7 +69,7 @@ std::vector<WinPath> default_read_only_subpaths(const WinPath& root,
   if (fs.is_file(dot_git)) {
     if (auto target = git_pointer_target(dot_git, fs)) push_unique(subpaths, std::move(*target));
     push_unique(subpaths, dot_git);
-  } else if (fs.is_directory(dot_git)) {
+  } else if (missing.dot_git || fs.is_directory(dot_git)) {
     push_unique(subpaths, dot_git);
   }
   const WinPath dot_agents = root.join(".agents");

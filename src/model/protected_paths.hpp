@@ -17,13 +17,14 @@ inline constexpr std::array<std::string_view, 3> kProtectedMetadataNames{".git",
 
 // Which protected names are listed even when they do not exist yet.
 struct MissingMetadataProtection {
+  bool dot_git = false;
   bool dot_agents = false;
   bool dot_codex = false;
 };
 
 // The read-only subpaths of writable root `root`, in order, without duplicates:
 // 1. if `root\.git` is a file holding `gitdir: <p>`, the resolved `<p>` when it exists,
-//    then `root\.git` (when it is a file or directory);
+//    then `root\.git` (when it is a file or directory, or `missing.dot_git`);
 // 2. `root\.agents` when it is a directory or `missing.dot_agents`;
 // 3. `root\.codex` when it is a directory or `missing.dot_codex`.
 std::vector<WinPath> default_read_only_subpaths(const WinPath& root,

@@ -51,6 +51,43 @@ TEST(PermissionProfile, WorkspaceWriteWithExcludesAndExtraRoots) {
   EXPECT_EQ(profile.network(), NetworkAccess::enabled);
 }
 
+// reference disabled_permission_profile_ignores_runtime_network_policy
+TEST(RuntimePermissions, DisabledEnforcementWithUnrestrictedFsIsDisabled) {
+  const FileSystemSandboxPolicy unrestricted{FileSystemSandboxPolicy::Kind::unrestricted, {}, {}};
+  EXPECT_EQ(PermissionProfile::from_runtime_permissions(SandboxEnforcement::disabled, unrestricted,
+                                                        NetworkAccess::restricted),
+            PermissionProfile(DisabledProfile{}));
+}
+
+// reference permission_profile_from_runtime_permissions_preserves_external_sandbox
+TEST(RuntimePermissions, ExternalSandboxFsIsExternalWhateverTheEnforcement) {
+  const FileSystemSandboxPolicy external{FileSystemSandboxPolicy::Kind::external_sandbox, {}, {}};
+  for (auto enforcement : {SandboxEnforcement::managed, SandboxEnforcement::disabled, SandboxEnforcement::external}) {
+    EXPECT_EQ(PermissionProfile::from_runtime_permissions(enforcement, external, NetworkAccess::restricted),
+              PermissionProfile(ExternalProfile{NetworkAccess::restricted}));
+  }
+}
+
+// reference permission_profile_from_runtime_permissions_preserves_unrestricted_managed_network
+TEST(RuntimePermissions, ExternalEnforcementWithUnrestrictedFsStaysManaged) {
+  const FileSystemSandboxPolicy unrestricted{FileSystemSandboxPolicy::Kind::unrestricted, {}, {}};
+  EXPECT_EQ(PermissionProfile::from_runtime_permissions(SandboxEnforcement::external, unrestricted,
+                                                        NetworkAccess::restricted),
+            PermissionProfile(ManagedProfile{UnrestrictedFileSystem{}, NetworkAccess::restricted}));
+}
+
+TEST(RuntimePermissions, RoundTripThroughRuntimePermissions) {
+  for (const PermissionProfile& profile :
+       {PermissionProfile::workspace_write(), PermissionProfile::read_only(), PermissionProfile(DisabledProfile{}),
+        PermissionProfile(ExternalProfile{NetworkAccess::enabled}),
+        PermissionProfile(ManagedProfile{UnrestrictedFileSystem{}, NetworkAccess::enabled})}) {
+    EXPECT_EQ(PermissionProfile::from_runtime_permissions(profile.enforcement(), profile.file_system_policy(),
+                                                          profile.network()),
+              profile)
+        << profile_to_json(profile);
+  }
+}
+
 TEST(SharesTarget, FollowsReferenceRelation) {
   const FileSystemPath root = FileSystemSpecialPath::root();
   EXPECT_TRUE(shares_target(root, FileSystemSpecialPath::root()));

@@ -13,6 +13,8 @@ namespace winsandbox::cli {
 
 class CommandRunner {
 public:
+  GlobalOptions global;  // filled by option parsing before any work runs
+
   void set(std::function<int()> work) { work_ = std::move(work); }
   bool has_work() const { return static_cast<bool>(work_); }
   int run() const { return work_(); }
@@ -22,5 +24,7 @@ private:
 };
 
 void add_profile_commands(CLI::App& app, CommandRunner& runner);
+void add_ipc_commands(CLI::App& app, CommandRunner& runner);
+void add_resolve_commands(CLI::App& app, CommandRunner& runner);
 
 }  // namespace winsandbox::cli

@@ -16,11 +16,12 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(winsandbox::kVersion));
   app.fallthrough();
 
-  GlobalOptions global;
-  app.add_flag("--json", global.json, "Machine-readable output; errors as {\"error\":{...}}");
-
   CommandRunner runner;
+  app.add_flag("--json", runner.global.json,
+               "Machine-readable output; errors as {\"error\":{...}}");
   add_profile_commands(app, runner);
+  add_ipc_commands(app, runner);
+  add_resolve_commands(app, runner);
 
   try {
     app.parse(argc, argv);
@@ -36,8 +37,8 @@ int main(int argc, char** argv) {
   try {
     return runner.run();
   } catch (const winsandbox::Error& e) {
-    return report_error(e, global);
+    return report_error(e, runner.global);
   } catch (const std::exception& e) {
-    return report_error(winsandbox::Error(winsandbox::ErrorCode::invalid_argument, e.what()), global);
+    return report_error(winsandbox::Error(winsandbox::ErrorCode::invalid_argument, e.what()), runner.global);
   }
 }

@@ -1,0 +1,56 @@
+// Concrete entries: a profile's entries after binding (DESIGN §3), `:tmpdir` expansion and
+// canonicalization, and the access rules evaluated over them (reference §3.2).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "winsandbox/environment.hpp"
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/profile.hpp"
+
+namespace winsandbox {
+
+// `path` with its deepest existing ancestor replaced by that ancestor's canonical form
+// (junctions and symlinks resolved); missing tails are kept, so missing paths stay listable.
+WinPath normalize_through(const FileSystemView& fs, const WinPath& path);
+
+// Replaces symbolic project roots by one entry per workspace root (in root order, same
+// access) and `codex-project-roots://` globs by one absolute glob per root.
+std::vector<FileSystemSandboxEntry> bind_project_roots(
+    const std::vector<FileSystemSandboxEntry>& entries, const std::vector<WinPath>& workspace_roots);
+
+// Replaces each `:tmpdir` entry by one exact entry per TEMP/TMP of the child environment (keys
+// case-insensitive, absolute values only, environment order) and drops `:slash_tmp` entries.
+// The host environment is never consulted (DESIGN §4).
+std::vector<FileSystemSandboxEntry> expand_temp_entries(
+    const std::vector<FileSystemSandboxEntry>& entries, const Environment& child_env);
+
+// Exact entries evaluated at a command cwd: `:root` is the cwd's drive or share root;
+// globs, `:minimal` and unknown specials take no part in prefix matching.
+class ConcreteEntries {
+public:
+  ConcreteEntries(const std::vector<FileSystemSandboxEntry>& bound, const WinPath& command_cwd,
+                  const FileSystemView& fs);
+
+  struct Entry {
+    WinPath path;
+    FileSystemAccessMode access;
+    std::string origin;  // how the profile spelled it, for explain()
+  };
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
+
+  // The most specific entry containing `path` (component count, then read < write < deny).
+  const Entry* deciding_entry(const WinPath& path) const;
+  FileSystemAccessMode access(const WinPath& path) const;
+  bool can_read(const WinPath& path) const;
+  // Write access, minus writes into `.git`/`.agents`/`.codex` of a writable entry unless a
+  // write entry grants inside them. `reason` (if given) receives why a write was refused.
+  bool can_write(const WinPath& path, std::string* reason = nullptr) const;
+
+private:
+  std::vector<Entry> entries_;
+};
+
+}  // namespace winsandbox

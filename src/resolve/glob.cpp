@@ -1,0 +1,292 @@
+#include "resolve/glob.hpp"
+
+#include <set>
+
+#include "winsandbox/error.hpp"
+
+namespace winsandbox {
+namespace {
+
+constexpr std::size_t kMaxAlternatives = 256;
+
+using Token = GlobMatcher::Token;
+using Alternative = GlobMatcher::Alternative;
+using Segment = GlobMatcher::Segment;
+
+[[noreturn]] void fail(std::string_view pattern, std::string_view reason) {
+  throw Error(ErrorCode::invalid_glob, "invalid deny-read glob pattern `" + std::string(pattern) +
+                                           "`: " + std::string(reason));
+}
+
+// Decodes UTF-8 (after case folding); invalid bytes map to themselves so nothing is lost.
+std::u32string decode(std::string_view utf8) {
+  std::u32string out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto byte = static_cast<unsigned char>(utf8[i]);
+    int length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + static_cast<std::size_t>(length) > utf8.size()) {
+      out.push_back(byte);
+      ++i;
+      continue;
+    }
+    char32_t cp = length == 1 ? byte : byte & (0x3F >> (length - 1));
+    for (int k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += static_cast<std::size_t>(length);
+  }
+  return out;
+}
+
+std::u32string folded(std::string_view text) { return decode(fold_case(text)); }
+
+
+// Parses `[...]` starting at `pos` (the '['); returns nullopt for an unclosed class, which the
+// caller then treats as a literal '['.
+std::optional<Token> parse_class(const std::u32string& text, std::size_t& pos,
+                                 std::string_view pattern) {
+  std::size_t i = pos + 1;
+  Token token;
+  token.kind = Token::Kind::char_class;
+  if (i < text.size() && (text[i] == U'!' || text[i] == U'^')) {
+    token.negated = true;
+    ++i;
+  }
+  bool first = true;
+  while (i < text.size() && (text[i] != U']' || first)) {
+    char32_t low = text[i];
+    char32_t high = low;
+    if (i + 2 < text.size() && text[i + 1] == U'-' && text[i + 2] != U']') {
+      high = text[i + 2];
+      if (high < low) fail(pattern, "invalid range");
+      i += 3;
+    } else {
+      ++i;
+    }
+    token.ranges.emplace_back(low, high);
+    first = false;
+  }
+  if (i >= text.size()) return std::nullopt;
+  pos = i + 1;
+  return token;
+}
+
+Token simple_token(Token::Kind kind, char32_t ch = 0) {
+  Token token;
+  token.kind = kind;
+  token.ch = ch;
+  return token;
+}
+
+Alternative parse_alternative(const std::u32string& text, std::string_view pattern) {
+  Alternative tokens;
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t c = text[i];
+    if (c == U'*') {
+      if (tokens.empty() || tokens.back().kind != Token::Kind::any_run) tokens.push_back(simple_token(Token::Kind::any_run));
+      ++i;
+    } else if (c == U'?') {
+      tokens.push_back(simple_token(Token::Kind::any_one));
+      ++i;
+    } else if (c == U'[') {
+      if (auto token = parse_class(text, i, pattern)) {
+        tokens.push_back(std::move(*token));
+      } else {
+        tokens.push_back(simple_token(Token::Kind::literal, U'['));
+        ++i;
+      }
+    } else {
+      tokens.push_back(simple_token(Token::Kind::literal, c));
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+// Expands `{a,b}` groups into plain alternatives, then tokenizes each.
+std::vector<Alternative> parse_component(std::string_view component, std::string_view pattern) {
+  std::vector<std::u32string> texts{U""};
+  const std::u32string text = folded(component);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == U'}') fail(pattern, "unopened alternate group");
+    if (text[i] != U'{') {
+      for (auto& t : texts) t.push_back(text[i]);
+      continue;
+    }
+    const auto close = text.find(U'}', i + 1);
+    if (close == std::u32string::npos) fail(pattern, "unclosed alternate group");
+    const std::u32string group = text.substr(i + 1, close - i - 1);
+    if (group.find(U'{') != std::u32string::npos) fail(pattern, "nested alternate groups are not allowed");
+    std::vector<std::u32string> options;
+    std::size_t start = 0;
+    for (std::size_t comma; (comma = group.find(U',', start)) != std::u32string::npos; start = comma + 1) {
+      options.push_back(group.substr(start, comma - start));
+    }
+    options.push_back(group.substr(start));
+    std::vector<std::u32string> expanded;
+    for (const auto& prefix : texts) {
+      for (const auto& option : options) expanded.push_back(prefix + option);
+    }
+    if (expanded.size() > kMaxAlternatives) fail(pattern, "too many alternatives");
+    texts = std::move(expanded);
+    i = close;
+  }
+  std::vector<Alternative> alternatives;
+  for (const auto& t : texts) alternatives.push_back(parse_alternative(t, pattern));
+  return alternatives;
+}
+
+bool class_matches(const Token& token, char32_t c) {
+  bool in = false;
+  for (const auto& [low, high] : token.ranges) in = in || (c >= low && c <= high);
+  return in != token.negated;
+}
+
+bool alternative_matches(const Alternative& tokens, std::size_t ti, const std::u32string& name,
+                         std::size_t ni) {
+  for (; ti < tokens.size(); ++ti) {
+    const Token& token = tokens[ti];
+    if (token.kind == Token::Kind::any_run) {
+      for (std::size_t skip = ni; skip <= name.size(); ++skip) {
+        if (alternative_matches(tokens, ti + 1, name, skip)) return true;
+      }
+      return false;
+    }
+    if (ni >= name.size()) return false;
+    const bool ok = token.kind == Token::Kind::any_one ||
+                    (token.kind == Token::Kind::literal && token.ch == name[ni]) ||
+                    (token.kind == Token::Kind::char_class && class_matches(token, name[ni]));
+    if (!ok) return false;
+    ++ni;
+  }
+  return ni == name.size();
+}
+
+bool segment_matches(const Segment& segment, const std::u32string& name) {
+  for (const auto& alternative : segment.alternatives) {
+    if (alternative_matches(alternative, 0, name, 0)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> split_components(std::string_view text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = text.find_first_of("/\\", start);
+    const auto part = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!part.empty()) parts.emplace_back(part);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+GlobMatcher::GlobMatcher(std::string pattern, WinPath root, WinPath scan_root,
+                         std::vector<Segment> segments, std::size_t literal_prefix_segments)
+    : pattern_(std::move(pattern)),
+      root_(std::move(root)),
+      scan_root_(std::move(scan_root)),
+      segments_(std::move(segments)),
+      literal_prefix_segments_(literal_prefix_segments) {}
+
+GlobMatcher GlobMatcher::compile(std::string_view pattern) {
+  // The literal prefix up to the first component with a metacharacter must be an absolute
+  // path; it gives the root and the scan start.
+  const auto meta = pattern.find_first_of("*?[{}");
+  const auto cut = meta == std::string_view::npos ? pattern.size() : pattern.find_last_of("/\\", meta);
+  if (cut == std::string_view::npos) fail(pattern, "the pattern must start with an absolute path");
+  const std::string_view literal = pattern.substr(0, cut == 0 ? 1 : cut);
+  const auto literal_path = WinPath::try_parse(literal.size() == 2 && literal[1] == ':'
+                                                   ? std::string(literal) + "\\"
+                                                   : std::string(literal));
+  if (!literal_path) fail(pattern, "the pattern must start with an absolute path");
+  const WinPath root = literal_path->root();
+
+  std::vector<Segment> segments;
+  std::size_t literal_count = 0;
+  if (const auto below_root = literal_path->relative_to(root)) {
+    for (const auto& name : *below_root) {
+      segments.push_back({false, {parse_component(name, pattern)}});
+      ++literal_count;
+    }
+  }
+  for (const auto& part : split_components(pattern.substr(cut == pattern.size() ? cut : cut + 1))) {
+    if (part == "." || part == "..") fail(pattern, "`.` and `..` are not allowed after a wildcard");
+    if (part == "**") {
+      if (segments.empty() || !segments.back().globstar) segments.push_back({true, {}});
+      continue;
+    }
+    segments.push_back({false, parse_component(part, pattern)});
+  }
+  return GlobMatcher(std::string(pattern), root, *literal_path, std::move(segments), literal_count);
+}
+
+bool GlobMatcher::match_from(const std::vector<std::u32string>& names, std::size_t ni,
+                             std::size_t si) const {
+  if (si == segments_.size()) return ni == names.size();
+  const Segment& segment = segments_[si];
+  if (segment.globstar) {
+    // A trailing `**` needs at least one component; elsewhere it may match none.
+    const std::size_t least = si + 1 == segments_.size() ? 1 : 0;
+    for (std::size_t take = least; ni + take <= names.size(); ++take) {
+      if (match_from(names, ni + take, si + 1)) return true;
+    }
+    return false;
+  }
+  return ni < names.size() && segment_matches(segment, names[ni]) && match_from(names, ni + 1, si + 1);
+}
+
+bool GlobMatcher::matches(const WinPath& path) const {
+  const auto relative = path.relative_to(root_);
+  if (!relative) return false;
+  std::vector<std::u32string> names;
+  names.reserve(relative->size());
+  for (const auto& name : *relative) names.push_back(folded(name));
+  return match_from(names, 0, 0);
+}
+
+std::optional<std::uint32_t> GlobMatcher::scan_depth(std::optional<std::uint32_t> configured) const {
+  bool recursive = false;
+  std::uint32_t parts = 0;
+  for (std::size_t i = literal_prefix_segments_; i < segments_.size(); ++i) {
+    recursive = recursive || segments_[i].globstar;
+    ++parts;
+  }
+  if (recursive) return configured;
+  return configured ? std::min(*configured, parts) : parts;
+}
+
+std::vector<WinPath> expand_glob(const GlobMatcher& glob, std::optional<std::uint32_t> max_depth,
+                                 const FileSystemView& fs) {
+  std::vector<WinPath> matches;
+  std::set<WinPath> visited;
+  struct Pending {
+    WinPath path;
+    std::uint32_t depth;
+  };
+  std::vector<Pending> stack{{glob.scan_root(), 0}};
+  while (!stack.empty()) {
+    Pending current = std::move(stack.back());
+    stack.pop_back();
+    if (!fs.exists(current.path)) continue;
+    if (glob.matches(current.path)) matches.push_back(current.path);
+    if (!fs.is_directory(current.path)) continue;
+    const auto canonical = fs.canonical(current.path);
+    if (!canonical || !visited.insert(*canonical).second) continue;
+    if (max_depth && current.depth >= *max_depth) continue;
+    auto names = fs.list_directory(current.path);
+    // Reverse so the depth-first walk visits children in listing order.
+    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+      try {
+        stack.push_back({current.path.join(*it), current.depth + 1});
+      } catch (const Error&) {
+        // A name that is not a valid path component cannot be named by a pattern either.
+      }
+    }
+  }
+  return matches;
+}
+
+}  // namespace winsandbox

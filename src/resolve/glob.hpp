@@ -1,0 +1,73 @@
+// Deny-read glob patterns (reference §3.10, §4.9): compiled once, matched case-insensitively
+// against WinPaths, and expanded over a FileSystemView.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/path.hpp"
+
+namespace winsandbox {
+
+// Syntax (per path component; `/` and `\` both separate components):
+//
+// | token    | matches                                                                 |
+// |----------|-------------------------------------------------------------------------|
+// | `*`      | any run of characters within one component                              |
+// | `?`      | one character within one component                                      |
+// | `[a-z]`  | one character in the class; `[!…]`/`[^…]` negate; a lone `[` is literal |
+// | `{a,b}`  | either alternative (no nesting, no separators inside)                   |
+// | `**`     | as a whole component: zero or more components (one or more at the end) |
+//
+// Matching is case-insensitive (WinPath identity). The pattern must be absolute after
+// binding: a literal drive or share root first. Invalid patterns throw Error(invalid_glob)
+// with the message `invalid deny-read glob pattern `<pattern>`: <reason>`.
+class GlobMatcher {
+public:
+  static GlobMatcher compile(std::string_view pattern);
+
+  bool matches(const WinPath& path) const;
+  const std::string& pattern() const noexcept { return pattern_; }
+
+  // The longest literal directory prefix: where a filesystem scan starts.
+  const WinPath& scan_root() const noexcept { return scan_root_; }
+  // How many levels below scan_root() a scan must descend: unbounded (nullopt) when the
+  // pattern has `**` and no depth is configured; otherwise min(configured, components left).
+  std::optional<std::uint32_t> scan_depth(std::optional<std::uint32_t> configured) const;
+
+  // Token of one component pattern; public only for the implementation's helpers.
+  struct Token {
+    enum class Kind { literal, any_one, any_run, char_class } kind = Kind::literal;
+    char32_t ch = 0;                                        // literal (case-folded)
+    std::vector<std::pair<char32_t, char32_t>> ranges;      // char_class (case-folded)
+    bool negated = false;                                   // char_class
+  };
+  using Alternative = std::vector<Token>;
+  struct Segment {
+    bool globstar = false;
+    std::vector<Alternative> alternatives;  // component matches if any alternative does
+  };
+
+private:
+  GlobMatcher(std::string pattern, WinPath root, WinPath scan_root, std::vector<Segment> segments,
+              std::size_t literal_prefix_segments);
+  bool match_from(const std::vector<std::u32string>& names, std::size_t name_index,
+                  std::size_t segment_index) const;
+
+  std::string pattern_;
+  WinPath root_;       // drive or share root
+  WinPath scan_root_;  // root + leading literal components
+  std::vector<Segment> segments_;         // every component below root_
+  std::size_t literal_prefix_segments_;  // leading segments that are plain literals
+};
+
+// Every existing path under the pattern's scan root (the root included) that the pattern
+// matches, in scan order, without following the same directory twice (junction cycles).
+std::vector<WinPath> expand_glob(const GlobMatcher& glob, std::optional<std::uint32_t> max_depth,
+                                 const FileSystemView& fs);
+
+}  // namespace winsandbox

@@ -1,0 +1,252 @@
+// resolve() and explain(): see include/winsandbox/resolve.hpp.
+#include <algorithm>
+
+#include "model/file_system_predicates.hpp"
+#include "model/protected_paths.hpp"
+#include "resolve/entries.hpp"
+#include "resolve/glob.hpp"
+#include "resolve/network.hpp"
+#include "winsandbox/error.hpp"
+#include "winsandbox/resolve.hpp"
+
+namespace winsandbox {
+namespace {
+
+using Kind = FileSystemSpecialPath::Kind;
+using Mode = FileSystemAccessMode;
+
+void push_unique(std::vector<WinPath>& list, const WinPath& path) {
+  if (std::find(list.begin(), list.end(), path) == list.end()) list.push_back(path);
+}
+
+// UNC shares and remote drives cannot carry our ACLs reliably (reference §4.7).
+void require_local(const WinPath& path, const FileSystemView& fs, std::string_view what) {
+  if (path.kind() == WinPathKind::device) {
+    throw Error(ErrorCode::invalid_path, std::string(what) + " `" + path.str() + "` is a device path");
+  }
+  if (path.kind() == WinPathKind::unc) {
+    throw Error(ErrorCode::unc_path_unsupported,
+                "windows sandbox does not support " + std::string(what) + " on UNC paths: " +
+                    path.str() + ". Use a local drive path.");
+  }
+  if (fs.drive_type(path) == DriveType::remote) {
+    throw Error(ErrorCode::unc_path_unsupported,
+                "windows sandbox does not support " + std::string(what) +
+                    " on mapped network drives: " + path.str() + ". Use the underlying local path.");
+  }
+}
+
+const RestrictedFileSystem& require_enforceable(const PermissionProfile& profile) {
+  const ManagedProfile* managed = profile.managed();
+  if (!managed) {
+    throw Error(ErrorCode::profile_not_managed,
+                "only managed permission profiles can be enforced by the Windows sandbox");
+  }
+  const auto* restricted = std::get_if<RestrictedFileSystem>(&managed->file_system);
+  if (!restricted) {
+    throw Error(ErrorCode::filesystem_unrestricted,
+                "only restricted managed filesystem permissions can be enforced by the Windows "
+                "sandbox");
+  }
+  return *restricted;
+}
+
+bool is_readable_root_entry(const FileSystemSandboxEntry& entry) {
+  const auto* special = std::get_if<FileSystemSpecialPath>(&entry.path);
+  return special && special->kind == Kind::root && can_read(entry.access);
+}
+
+bool has_full_disk_read_access(const std::vector<FileSystemSandboxEntry>& entries) {
+  const bool root_readable = std::any_of(entries.begin(), entries.end(), is_readable_root_entry);
+  const bool any_deny = std::any_of(entries.begin(), entries.end(),
+                                    [](const auto& e) { return e.access == Mode::deny; });
+  return root_readable && !any_deny;
+}
+
+bool includes_platform_defaults(const std::vector<FileSystemSandboxEntry>& entries) {
+  return std::any_of(entries.begin(), entries.end(), [](const auto& entry) {
+    const auto* special = std::get_if<FileSystemSpecialPath>(&entry.path);
+    return special && special->kind == Kind::minimal && can_read(entry.access);
+  });
+}
+
+// Absolute deny-read glob patterns: relative ones are taken relative to the command cwd.
+std::vector<std::string> deny_globs(const std::vector<FileSystemSandboxEntry>& entries,
+                                    const WinPath& command_cwd) {
+  std::vector<std::string> patterns;
+  for (const auto& entry : entries) {
+    const auto* glob = std::get_if<GlobPattern>(&entry.path);
+    if (!glob || entry.access != Mode::deny) continue;  // globs only ever deny (reference §1.4)
+    std::string pattern = glob->pattern;
+    if (!WinPath::looks_absolute(pattern)) {
+      pattern = command_cwd.str() + (command_cwd.is_root() ? "" : "\\") + pattern;
+    }
+    std::replace(pattern.begin(), pattern.end(), '/', '\\');
+    if (std::find(patterns.begin(), patterns.end(), pattern) == patterns.end()) patterns.push_back(pattern);
+  }
+  return patterns;
+}
+
+std::vector<WritableRoot> writable_roots(const ConcreteEntries& concrete, const FileSystemView& fs) {
+  std::vector<WinPath> roots;
+  for (const auto& entry : concrete.entries()) {
+    if (entry.access == Mode::write && concrete.can_write(entry.path)) push_unique(roots, entry.path);
+  }
+  std::vector<WritableRoot> result;
+  for (const auto& root : roots) {
+    WritableRoot writable{root, {}};
+    // Built-in protection; an explicit entry for one of these paths wins (reference §3.5).
+    for (const auto& subpath : default_read_only_subpaths(root, {true, true, true}, fs)) {
+      const bool explicit_rule = std::any_of(concrete.entries().begin(), concrete.entries().end(),
+                                             [&](const auto& e) { return e.path == subpath; });
+      if (!explicit_rule) push_unique(writable.read_only_subpaths, subpath);
+    }
+    // Read and deny entries below the root carve out of it.
+    for (const auto& entry : concrete.entries()) {
+      if (entry.access == Mode::write || entry.path == root || !entry.path.is_within(root)) continue;
+      if (!concrete.can_write(entry.path)) push_unique(writable.read_only_subpaths, entry.path);
+    }
+    result.push_back(std::move(writable));
+  }
+  return result;
+}
+
+std::vector<WinPath> deny_read_paths(const ConcreteEntries& concrete,
+                                     const std::vector<GlobMatcher>& globs,
+                                     std::optional<std::uint32_t> max_depth,
+                                     const WinPath& command_cwd, const FileSystemView& fs) {
+  std::vector<WinPath> paths;
+  for (const auto& entry : concrete.entries()) {
+    // `:root = deny` is what "restricted" means anyway; listing it would erase every grant.
+    if (entry.access != Mode::deny || entry.path == command_cwd.root()) continue;
+    if (!concrete.can_read(entry.path)) push_unique(paths, entry.path);
+  }
+  for (const auto& glob : globs) {
+    for (const auto& match : expand_glob(glob, max_depth, fs)) push_unique(paths, match);
+  }
+  return paths;
+}
+
+AclTargets acl_targets(const std::vector<WritableRoot>& roots, const FileSystemView& fs) {
+  AclTargets targets;
+  for (const auto& root : roots) {
+    if (fs.exists(root.root)) push_unique(targets.allow_write, root.root);
+    for (const auto& subpath : root.read_only_subpaths) {
+      if (fs.exists(subpath)) {
+        push_unique(targets.deny_write, subpath);
+      } else if (fold_case(subpath.filename()) != fold_case(".git")) {
+        // `.git` is never created: a missing one means "not a repository".
+        push_unique(targets.protect_missing, subpath);
+      }
+    }
+  }
+  return targets;
+}
+
+}  // namespace
+
+std::string_view token_mode_name(TokenMode mode) noexcept {
+  return mode == TokenMode::read_only_capability ? "read_only_capability"
+                                                 : "writable_roots_capability";
+}
+
+ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBinding& binding,
+                            const WinPath& command_cwd, const Environment& child_env,
+                            const FileSystemView& fs, const ResolveOptions& options) {
+  const RestrictedFileSystem& file_system = require_enforceable(profile);
+
+  require_local(command_cwd, fs, "sandbox working directory");
+  std::vector<WinPath> workspace_roots;
+  for (const auto& root : binding.workspace_roots) {
+    require_local(root, fs, "workspace root");
+    push_unique(workspace_roots, normalize_through(fs, root));
+  }
+  const WinPath cwd = normalize_through(fs, command_cwd);
+
+  const auto bound = expand_temp_entries(bind_project_roots(file_system.entries, workspace_roots),
+                                         child_env);
+  if (has_full_disk_write_access(RestrictedFileSystem{bound, {}})) {
+    throw Error(ErrorCode::full_disk_write,
+                "permission profile requests full-disk filesystem writes, which cannot be "
+                "enforced by the Windows sandbox");
+  }
+  // Compile every glob before touching the filesystem for them.
+  const auto patterns = deny_globs(bound, cwd);
+  std::vector<GlobMatcher> globs;
+  for (const auto& pattern : patterns) globs.push_back(GlobMatcher::compile(pattern));
+
+  const ConcreteEntries concrete(bound, cwd, fs);
+  auto roots = writable_roots(concrete, fs);
+  for (const auto& root : roots) require_local(root.root, fs, "writable root");
+
+  const bool full_read = has_full_disk_read_access(bound);
+  std::vector<WinPath> readable;
+  if (!full_read) {
+    for (const auto& entry : concrete.entries()) {
+      if (can_read(entry.access) && concrete.can_read(entry.path)) push_unique(readable, entry.path);
+    }
+  }
+
+  std::vector<FileSystemSandboxEntry> bound_entries;
+  for (const auto& entry : concrete.entries()) bound_entries.push_back({entry.path, entry.access});
+
+  auto acl = acl_targets(roots, fs);
+  const TokenMode token_mode =
+      roots.empty() ? TokenMode::read_only_capability : TokenMode::writable_roots_capability;
+  return ResolvedPermissions{
+      .workspace_roots = std::move(workspace_roots),
+      .command_cwd = cwd,
+      .token_mode = token_mode,
+      .network = resolve_network(profile.network(), child_env, options),
+      .full_disk_read = full_read,
+      .include_platform_defaults = !full_read && includes_platform_defaults(bound),
+      .readable_roots = std::move(readable),
+      .writable_roots = std::move(roots),
+      .deny_read = deny_read_paths(concrete, globs, file_system.glob_scan_max_depth, cwd, fs),
+      .acl = std::move(acl),
+      .bound_entries = std::move(bound_entries),
+      .deny_read_globs = patterns,
+  };
+}
+
+PathVerdict explain(const ResolvedPermissions& resolved, const WinPath& path,
+                    const FileSystemView& fs) {
+  PathVerdict verdict{normalize_through(fs, path), false, false, {}};
+  const ConcreteEntries concrete(resolved.bound_entries, resolved.command_cwd, fs);
+  const auto* entry = concrete.deciding_entry(verdict.path);
+  if (!entry) {
+    verdict.rule = "no entry covers this path (default: deny)";
+    return verdict;
+  }
+  verdict.rule = "entry " + entry->path.str() + " = " + std::string(access_mode_name(entry->access));
+  verdict.read = can_read(entry->access);
+  for (const auto& pattern : resolved.deny_read_globs) {
+    if (verdict.read && GlobMatcher::compile(pattern).matches(verdict.path)) {
+      verdict.read = false;
+      verdict.rule = "deny-read glob " + pattern;
+    }
+  }
+  // Writes follow the ACLs: the most specific writable root, minus its read-only subpaths.
+  const WritableRoot* root = nullptr;
+  for (const auto& candidate : resolved.writable_roots) {
+    if (verdict.path.is_within(candidate.root) &&
+        (!root || candidate.root.component_count() > root->root.component_count())) {
+      root = &candidate;
+    }
+  }
+  if (!root) {
+    if (entry->access == Mode::write) verdict.rule += " (not a writable root: protected metadata)";
+    return verdict;
+  }
+  for (const auto& subpath : root->read_only_subpaths) {
+    if (verdict.path.is_within(subpath)) {
+      verdict.rule = "read-only subpath " + subpath.str() + " of writable root " + root->root.str();
+      return verdict;
+    }
+  }
+  verdict.write = true;
+  verdict.rule = "writable root " + root->root.str();
+  return verdict;
+}
+
+}  // namespace winsandbox

@@ -1,0 +1,44 @@
+// The inputs shared by `resolve`, `explain`, `plan` and the executing commands: a profile (or
+// legacy policy), its binding, the command cwd, the child environment and a filesystem view.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "winsandbox/environment.hpp"
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/profile.hpp"
+#include "winsandbox/resolve.hpp"
+
+namespace winsandbox::cli {
+
+struct ResolveInputOptions {
+  std::string profile_file;  // --profile FILE|-
+  std::string policy;        // --policy STRING
+  std::string profile_cwd;   // --profile-cwd DIR
+  std::vector<std::string> workspace_roots;
+  std::string cwd;           // --cwd DIR (defaults to the profile cwd where allowed)
+  std::vector<std::string> env;
+  std::string env_file;
+  bool proxy_enforced = false;
+  std::string fs_snapshot;
+};
+
+// Registers the options on `command`. `cwd_required`: whether --cwd must be given.
+void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required);
+
+// The parsed, validated inputs.
+struct ResolveInputs {
+  PermissionProfile profile;
+  ProfileBinding binding;
+  WinPath command_cwd;
+  Environment child_env;
+  ResolveOptions options;
+  std::unique_ptr<FileSystemView> fs;
+};
+ResolveInputs load_resolve_inputs(const ResolveInputOptions& options);
+
+}  // namespace winsandbox::cli
