@@ -1,0 +1,106 @@
+// Shared by the Win32 tests: locating the helper programs, building requests for them, and
+// checking on processes.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <windows.h>
+
+#include "win/capture.hpp"
+#include "win/token.hpp"
+#include "win/unicode.hpp"
+#include "winsandbox/command_line.hpp"
+#include "winsandbox/environment.hpp"
+#include "winsandbox/path.hpp"
+
+namespace winsandbox::win::test {
+
+// The directory holding this test binary (and the ws_*.exe helpers).
+inline WinPath test_binary_directory() {
+  std::wstring path(32768, L'\0');
+  path.resize(GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size())));
+  return *WinPath::parse(to_utf8(path)).parent();
+}
+
+// `ws_<name>.exe` next to the test binary.
+inline WinPath helper_path(std::string_view name) {
+  return test_binary_directory().join("ws_" + std::string(name) + ".exe");
+}
+
+// Wine exports wine_get_version from ntdll; Windows does not.
+inline bool running_under_wine() {
+  const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  return ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
+// Why the restricting-SID assertions skip under Wine.
+inline constexpr char kWineHasNoRestrictedSidsQuery[] =
+    "Wine does not implement GetTokenInformation(TokenRestrictedSids) (ERROR_INVALID_FUNCTION), "
+    "so restricting SIDs cannot be read back; the assertion runs on Windows (windows-smoke)";
+
+// restricting_sids(token); nullopt only under Wine, which cannot answer the query.
+inline std::optional<std::vector<std::string>> query_restricting_sids(HANDLE token) {
+  try {
+    return restricting_sids(token);
+  } catch (const Error& error) {
+    if (running_under_wine() && error.win32_error() == ERROR_INVALID_FUNCTION) return std::nullopt;
+    throw;
+  }
+}
+
+// A small child environment: SystemRoot (which system DLLs expect) plus `extra`.
+inline Environment base_environment(const std::vector<std::string>& extra = {}) {
+  Environment env;
+  wchar_t root[MAX_PATH];
+  const DWORD length = GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
+  if (length > 0 && length < MAX_PATH) env.set("SystemRoot", to_utf8(std::wstring(root, length)));
+  const Environment additions = Environment::from_assignments(extra);
+  for (const auto& [key, value] : additions.entries()) env.set(key, value);
+  return env;
+}
+
+// A capture of helper `name` with `args`, cwd = the test binary directory.
+inline CaptureRequest helper_request(std::string_view name, std::vector<std::string> args = {}) {
+  const WinPath program = helper_path(name);
+  std::vector<std::string> argv{program.str()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return CaptureRequest{
+      .application = program,
+      .command_line = quote_command_line(argv),
+      .cwd = test_binary_directory(),
+      .environment = base_environment(),
+  };
+}
+
+// True when process `pid` no longer runs, waiting up to `wait` for it to end.
+inline bool process_is_gone(DWORD pid,
+                            std::chrono::milliseconds wait = std::chrono::milliseconds(0)) {
+  const HANDLE process = OpenProcess(SYNCHRONIZE, FALSE, pid);
+  if (process == nullptr) return true;  // no such process (any more)
+  const bool exited =
+      WaitForSingleObject(process, static_cast<DWORD>(wait.count())) == WAIT_OBJECT_0;
+  CloseHandle(process);
+  return exited;
+}
+
+// Ends process `pid` if it still runs (cleanup after tests that keep descendants alive).
+inline void kill_process(DWORD pid) {
+  const HANDLE process = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, pid);
+  if (process == nullptr) return;
+  TerminateProcess(process, 1);
+  WaitForSingleObject(process, 5000);
+  CloseHandle(process);
+}
+
+// The bytes ws_write_bytes writes to stdout ('a'...) or stderr ('A'...): `count` from position 0.
+inline std::string expected_pattern(char first, std::size_t count) {
+  std::string bytes(count, '\0');
+  for (std::size_t i = 0; i < count; ++i) bytes[i] = static_cast<char>(first + i % 26);
+  return bytes;
+}
+
+}  // namespace winsandbox::win::test
