@@ -9,6 +9,7 @@ WS_PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev
   g++-mingw-w64-x86-64-posix wine64 wine
+  clang-14 libclang-rt-14-dev python3
 )
 
 ws_log() { printf '\n== %s\n' "$*"; }

@@ -1,0 +1,274 @@
+// Capture overhead, run under Wine (mingw build): the library's capture engine
+// (win::run_capture: job object, three overlapped pipes, one wait loop, bounded output) against
+// a plain CreateProcessW capture (two anonymous pipes, blocking reads) of the same trivial
+// command in the same process, interleaved round by round so that all see the same machine.
+// Two baselines: with the engine's console mode (CREATE_NO_WINDOW), and without any console
+// (DETACHED_PROCESS), the floor for starting a process at all.
+//
+// Debian ships Google Benchmark only for the native toolchain, so this binary is its own small
+// harness; it writes the same JSON shape (`--benchmark_out=<file>`: context + benchmarks with
+// name, iterations, real_time, cpu_time, time_unit, and `_mean` / `_median` aggregates), which
+// bench/ratio_table.py reads alongside the native results. Both captures must return exactly
+// the child's output and exit code 0, or the run fails: a benchmark of a broken capture would
+// prove nothing.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <windows.h>
+
+#include "win/capture.hpp"
+#include "win/environment_block.hpp"
+#include "win/unicode.hpp"
+#include "winsandbox/command_line.hpp"
+#include "winsandbox/environment.hpp"
+#include "winsandbox/error.hpp"
+#include "winsandbox/path.hpp"
+
+namespace winsandbox::bench {
+namespace {
+
+constexpr char kExpectedOutput[] = "hello from bench_child\n";
+
+WinPath own_directory() {
+  std::wstring path(32768, L'\0');
+  path.resize(GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size())));
+  return *WinPath::parse(win::to_utf8(path)).parent();
+}
+
+struct Command {
+  WinPath application;
+  std::string command_line;
+  WinPath cwd;
+  Environment environment;
+};
+
+// The library's capture engine, with our own token (no sandbox token: this measures the
+// engine, not token creation).
+std::string capture_with_engine(const Command& command) {
+  win::CaptureRequest request{.application = command.application,
+                              .command_line = command.command_line,
+                              .cwd = command.cwd,
+                              .environment = command.environment};
+  const win::CaptureResult result = win::run_capture(request);
+  if (result.exit_code != 0) throw std::runtime_error("run_capture: child exit code != 0");
+  return result.stdout_bytes;
+}
+
+class Handle {
+public:
+  explicit Handle(HANDLE h = nullptr) : h_(h) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+  HANDLE get() const { return h_; }
+  HANDLE* out() { return &h_; }
+  void reset() {
+    if (h_ != nullptr && h_ != INVALID_HANDLE_VALUE) CloseHandle(h_);
+    h_ = nullptr;
+  }
+
+private:
+  HANDLE h_;
+};
+
+std::string read_to_end(HANDLE pipe) {
+  std::string out;
+  char buffer[4096];
+  DWORD got = 0;
+  while (ReadFile(pipe, buffer, sizeof buffer, &got, nullptr) && got > 0) out.append(buffer, got);
+  return out;
+}
+
+// The baseline: what a caller without the library would write. Blocking reads of stdout, then
+// stderr, are enough for a child that writes one line. `console_flag` is CREATE_NO_WINDOW (the
+// engine's console mode: the child gets a hidden console) or DETACHED_PROCESS (no console at
+// all: the cheapest start there is).
+std::string capture_with_create_process(const Command& command, const std::wstring& env_block,
+                                        DWORD console_flag) {
+  SECURITY_ATTRIBUTES inheritable{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+  Handle out_read, out_write, err_read, err_write;
+  if (!CreatePipe(out_read.out(), out_write.out(), &inheritable, 0) ||
+      !CreatePipe(err_read.out(), err_write.out(), &inheritable, 0)) {
+    throw std::runtime_error("CreatePipe failed");
+  }
+  SetHandleInformation(out_read.get(), HANDLE_FLAG_INHERIT, 0);
+  SetHandleInformation(err_read.get(), HANDLE_FLAG_INHERIT, 0);
+
+  STARTUPINFOW startup{};
+  startup.cb = sizeof startup;
+  startup.dwFlags = STARTF_USESTDHANDLES;
+  startup.hStdInput = nullptr;
+  startup.hStdOutput = out_write.get();
+  startup.hStdError = err_write.get();
+  std::wstring application = win::to_wide(command.application.str());
+  std::wstring line = win::to_wide(command.command_line);
+  std::wstring cwd = win::to_wide(command.cwd.str());
+  std::wstring environment = env_block;
+  PROCESS_INFORMATION info{};
+  if (!CreateProcessW(application.c_str(), line.data(), nullptr, nullptr, TRUE,
+                      CREATE_UNICODE_ENVIRONMENT | console_flag, environment.data(), cwd.c_str(),
+                      &startup, &info)) {
+    throw std::runtime_error("CreateProcessW failed: " + std::to_string(GetLastError()));
+  }
+  Handle process(info.hProcess), thread(info.hThread);
+  out_write.reset();
+  err_write.reset();
+  std::string output = read_to_end(out_read.get());
+  (void)read_to_end(err_read.get());
+  WaitForSingleObject(process.get(), INFINITE);
+  DWORD exit_code = 1;
+  GetExitCodeProcess(process.get(), &exit_code);
+  if (exit_code != 0) throw std::runtime_error("CreateProcessW: child exit code != 0");
+  return output;
+}
+
+double thread_cpu_ms() {
+  FILETIME creation, exit, kernel, user;
+  GetThreadTimes(GetCurrentThread(), &creation, &exit, &kernel, &user);
+  const auto ticks = [](FILETIME t) {
+    return (static_cast<unsigned long long>(t.dwHighDateTime) << 32) | t.dwLowDateTime;
+  };
+  return static_cast<double>(ticks(kernel) + ticks(user)) / 10000.0;
+}
+
+struct Samples {
+  std::string name;
+  std::vector<double> real_ms;
+  std::vector<double> cpu_ms;
+};
+
+void time_once(Samples& samples, const std::function<std::string()>& run) {
+  const double cpu_start = thread_cpu_ms();
+  const auto start = std::chrono::steady_clock::now();
+  const std::string output = run();
+  const auto stop = std::chrono::steady_clock::now();
+  const double cpu_stop = thread_cpu_ms();
+  if (output != kExpectedOutput) {
+    throw std::runtime_error(samples.name + ": unexpected child output `" + output + "`");
+  }
+  samples.real_ms.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+  samples.cpu_ms.push_back(cpu_stop - cpu_start);
+}
+
+double mean(const std::vector<double>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+std::string json_entry(const std::string& name, const std::string& run_name, const char* run_type,
+                       const char* aggregate, std::size_t iterations, double real_ms,
+                       double cpu_ms) {
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer,
+                "    {\"name\": \"%s\", \"run_name\": \"%s\", \"run_type\": \"%s\",%s "
+                "\"iterations\": %zu, \"real_time\": %.6f, \"cpu_time\": %.6f, "
+                "\"time_unit\": \"ms\"}",
+                name.c_str(), run_name.c_str(), run_type, aggregate, iterations, real_ms, cpu_ms);
+  return buffer;
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string to_json(const std::vector<Samples>& all, const std::string& command_line) {
+  std::string out = "{\n  \"context\": {\"executable\": \"bench_capture_wine.exe\", ";
+  out += "\"library_build_type\": \"release\", \"command\": ";
+  out += json_string(command_line);
+  out += ", \"harness\": \"bench_capture_wine (Google Benchmark JSON format)\"},\n";
+  out += "  \"benchmarks\": [\n";
+  bool first = true;
+  for (const auto& s : all) {
+    const std::size_t n = s.real_ms.size();
+    for (const auto& [suffix, aggregate, real, cpu] :
+         {std::tuple<std::string, const char*, double, double>{
+              "_mean", " \"aggregate_name\": \"mean\",", mean(s.real_ms), mean(s.cpu_ms)},
+          {"_median", " \"aggregate_name\": \"median\",", median(s.real_ms), median(s.cpu_ms)}}) {
+      if (!first) out += ",\n";
+      first = false;
+      out += json_entry(s.name + suffix, s.name, "aggregate", aggregate, n, real, cpu);
+    }
+  }
+  return out + "\n  ]\n}\n";
+}
+
+int run(int argc, char** argv) {
+  std::size_t rounds = 30;
+  std::string out_file;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--rounds=", 0) == 0) rounds = std::stoul(arg.substr(9));
+    if (arg.rfind("--benchmark_out=", 0) == 0) out_file = arg.substr(16);
+  }
+  const WinPath dir = own_directory();
+  const WinPath child = dir.join("bench_child.exe");
+  Environment environment;
+  wchar_t root[MAX_PATH];
+  const DWORD length = GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
+  if (length > 0 && length < MAX_PATH) {
+    environment.set("SystemRoot", win::to_utf8(std::wstring(root, length)));
+  }
+  const Command command{child, quote_command_line({child.str(), "hello"}), dir, environment};
+  const std::wstring block = win::make_environment_block(environment);
+
+  Samples engine{"BM_WineCapture_RunCapture", {}, {}};
+  Samples plain{"BM_WineCapture_PlainCreateProcessW", {}, {}};
+  Samples detached{"BM_WineCapture_PlainCreateProcessW_NoConsole", {}, {}};
+  const std::vector<std::pair<Samples*, std::function<std::string()>>> cases = {
+      {&engine, [&] { return capture_with_engine(command); }},
+      {&plain, [&] { return capture_with_create_process(command, block, CREATE_NO_WINDOW); }},
+      {&detached, [&] { return capture_with_create_process(command, block, DETACHED_PROCESS); }},
+  };
+  for (int warmup = 0; warmup < 3; ++warmup) {
+    for (const auto& [samples, run_case] : cases) run_case();
+  }
+  for (std::size_t round = 0; round < rounds; ++round) {
+    // Rotate which goes first, so that none always runs right after the same neighbour.
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const auto& [samples, run_case] = cases[(round + i) % cases.size()];
+      time_once(*samples, run_case);
+    }
+  }
+  std::printf("%-46s %10s %10s %10s\n", "benchmark (trivial command, ms)", "median", "mean",
+              "rounds");
+  for (const Samples* s : {&engine, &plain, &detached}) {
+    std::printf("%-46s %10.2f %10.2f %10zu\n", s->name.c_str(), median(s->real_ms),
+                mean(s->real_ms), s->real_ms.size());
+  }
+  if (!out_file.empty()) {
+    std::ofstream(out_file, std::ios::binary)
+        << to_json({engine, plain, detached}, command.command_line);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace winsandbox::bench
+
+int main(int argc, char** argv) {
+  try {
+    return winsandbox::bench::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_capture_wine: %s\n", e.what());
+    return 1;
+  }
+}

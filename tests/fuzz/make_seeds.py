@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seed inputs of the fuzz targets into corpus/<target>/seed_*.
+
+Seeds are small, readable inputs that reach each target's interesting branches; libFuzzer
+grows its own corpus from them (tools/dev/fuzz.sh --merge folds minimized finds back in as
+files named by their SHA-1). Run again after editing the lists; it only (re)writes seed_* files.
+"""
+import json
+import pathlib
+import struct
+
+HERE = pathlib.Path(__file__).resolve().parent
+DATA = HERE.parent / "data"
+
+
+def sp(kind, **extra):
+    return {"type": "special", "value": {"kind": kind, **extra}}
+
+
+def entry(path, access):
+    return {"path": path, "access": access}
+
+
+def managed(entries, network="restricted", **fs_extra):
+    return {"type": "managed",
+            "file_system": {"type": "restricted", "entries": entries, **fs_extra},
+            "network": network}
+
+
+def dumps(doc):
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+
+def profile_seeds():
+    ws = [entry(sp("root"), "read"), entry(sp("project_roots"), "write"),
+          entry(sp("slash_tmp"), "write"), entry(sp("tmpdir"), "write"),
+          entry(sp("project_roots", subpath=".git"), "read"),
+          entry(sp("project_roots", subpath=".agents"), "read"),
+          entry(sp("project_roots", subpath=".codex"), "read")]
+    seeds = {
+        "workspace_write": dumps(managed(ws)),
+        "read_only": dumps(managed([entry(sp("root"), "read")])),
+        "disabled": '{"type":"disabled"}',
+        "external": '{"type":"external","network":"enabled"}',
+        "unrestricted": '{"type":"managed","file_system":{"type":"unrestricted"},"network":"enabled"}',
+        "empty_entries": dumps(managed([])),
+        "glob_depth": dumps(managed([entry({"type": "glob_pattern", "pattern": "**/*.env"}, "deny")],
+                                    glob_scan_max_depth=2)),
+        "project_glob": dumps(managed([entry(sp("root"), "read"), entry(sp("project_roots"), "write"),
+                                       entry({"type": "glob_pattern",
+                                              "pattern": "codex-project-roots://**/[!a-c]?.env"},
+                                             "none")])),
+        "exact_paths": dumps(managed([entry({"type": "path", "path": "c:/repo/docs"}, "read"),
+                                      entry({"type": "path", "path": "D:\\scratch"}, "write"),
+                                      entry({"type": "path", "path": "C:\\repo\\secret"}, "deny"),
+                                      entry(sp("project_roots", subpath=".git"), "deny")],
+                                     network="enabled")),
+        "unknown_special": dumps(managed([entry(sp("unknown", path=":future", subpath="x"), "write"),
+                                          entry(sp("minimal"), "read")])),
+        "cwd_alias": dumps(managed([entry(sp("current_working_directory"), "write")])),
+        "full_disk_write": dumps(managed([entry(sp("root"), "write")])),
+        "full_disk_write_narrowed": dumps(managed([entry(sp("root"), "write"),
+                                                   entry({"type": "path", "path": "C:\\Windows"}, "read")])),
+        "unc_root": dumps(managed([entry(sp("root"), "read"),
+                                   entry({"type": "path", "path": "\\\\server\\share\\x"}, "write")])),
+        "remote_drive": dumps(managed([entry({"type": "path", "path": "L:\\data"}, "write"),
+                                       entry(sp("project_roots"), "write")])),
+        "subpath_escape": dumps(managed([entry(sp("project_roots", subpath="..\\..\\x"), "write")])),
+        "junction_root": dumps(managed([entry({"type": "path", "path": "C:\\alias"}, "write"),
+                                        entry({"type": "path", "path": "C:\\repo\\link"}, "write")])),
+        "legacy_untagged": '{"network":{"enabled":false},"file_system":{"write":["C:\\\\repo"],"read":["C:\\\\docs","D:\\\\ref"]}}',
+        "legacy_entries": '{"network":{"enabled":true},"file_system":{"entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"write"}],"glob_scan_max_depth":2}}',
+        "legacy_minimal": '{"network":{}}',
+        "bad_type": '{"type":"sandboxed"}',
+        "bad_depth": dumps(managed([], glob_scan_max_depth=0)),
+        "relative": '{"file_system":{"read":["relative\\\\dir"]}}',
+        "verbatim_paths": dumps(managed([entry({"type": "path", "path": "\\\\?\\C:\\Repo\\"}, "write"),
+                                         entry({"type": "path", "path": "\\\\?\\UNC\\srv\\sh\\x"}, "read"),
+                                         entry({"type": "path", "path": "\\\\.\\pipe\\x"}, "read")])),
+    }
+    for f in sorted((DATA / "profiles").glob("*.json")):
+        seeds["data_" + f.stem.replace("-", "_")] = f.read_text()
+    return seeds
+
+
+def policy_seeds():
+    return {
+        "preset_read_only": "read-only",
+        "preset_workspace_write": "workspace-write",
+        "preset_danger": "danger-full-access",
+        "preset_external": "external-sandbox",
+        "json_read_only": '{"type":"read-only","network_access":true}',
+        "json_workspace_full": '{"type":"workspace-write","writable_roots":["C:\\\\extra","D:\\\\extra","C:\\\\repo","c:/extra"],"network_access":false,"exclude_tmpdir_env_var":true,"exclude_slash_tmp":false}',
+        "json_workspace_min": '{"type":"workspace-write"}',
+        "json_external": '{"type":"external-sandbox","network_access":"enabled"}',
+        "json_danger": '{"type":"danger-full-access"}',
+        "json_unknown_field": '{"type":"read-only","future_field":1}',
+        "json_relative_root": '{"type":"workspace-write","writable_roots":["rel"]}',
+        "json_bad_network": '{"type":"read-only","network_access":"yes"}',
+        "json_no_type": '{"network_access":true}',
+        "json_cwd_subdir": '{"type":"workspace-write","writable_roots":["C:\\\\repo\\\\sub","\\\\\\\\?\\\\C:\\\\repo\\\\.git"]}',
+        "preset_spaces": " read-only ",
+    }
+
+
+def path_seeds():
+    paths = [
+        r"C:\x", "c:/x", "C:\\", "c:/", "C:\\\\\\", r"C:\Users\Dev\Repo" + "\\", r"C:\\a//b\/c",
+        r"C:\a\.\b\..\c", r"C:\a\b\..\..", r"C:\..\..\x", "C:/./.", "C:\\Ärger\\Ωmega\\Привет",
+        r"C:\a\..b", r"\\server\share\x", "//server/share/x/", r"\\server\share",
+        r"\\server\share\..\..\x", r"\/server\\share\\a\.\b", r"\\?\C:\x", r"\\?\c:\Users\Dev",
+        r"\??\C:\x", r"\\?\C:\a\\b" + "\\", r"\\?\UNC\server\share\repo", r"\\?\unc\server\share",
+        r"\??\UNC\server\share\x", r"\\?\C:", r"\\.\C:", r"\\.\pipe\winsandbox-runner-in",
+        r"\\.\COM1", r"\\?\GLOBALROOT\Device\HarddiskVolume1\x", "relative\\x", "C:x", "\\x", "",
+        r"\\server", "C:\\a\x00b", "C:\\\udcff\udcfe", "C:\\ǅ\\ß\\İ\\ﬁ",
+    ]
+    seeds = {f"single_{i:02d}": p for i, p in enumerate(paths)}
+    pairs = [(r"C:\a\b", r"c:/A"), (r"C:\ab", r"C:\a"), (r"\\?\C:\x", r"C:\X"),
+             (r"\\srv\sh\x\y", r"\\SRV\SH"), (r"C:\a", r"D:\a"), (r"\\.\pipe\a\b", r"\\.\pipe")]
+    for i, (a, b) in enumerate(pairs):
+        seeds[f"pair_{i:02d}"] = a + "\n" + b
+    return seeds
+
+
+def frame(body: bytes) -> bytes:
+    return struct.pack("<I", len(body)) + body
+
+
+def ipc_seeds():
+    seeds = {}
+    examples = (DATA / "ipc" / "examples.jsonl").read_text().splitlines()
+    for i, body in enumerate(examples):
+        seeds[f"frame_{i:02d}"] = frame(body.encode())
+        seeds[f"json_{i:02d}"] = body
+    seeds["stream_all"] = (DATA / "ipc" / "examples.frames").read_bytes()
+    for name in ["not_json", "oversized", "truncated_body", "truncated_header", "unknown_type",
+                 "version1", "version3"]:
+        seeds["data_" + name] = (DATA / "ipc" / f"{name}.frames").read_bytes()
+    spawn = json.loads(examples[0])
+    spawn["payload"]["workspace_roots"] = ["C:\\workspace", "D:\\other"]
+    spawn["payload"]["env"] = {"PATH": "C:\\Windows", "Path": "dup", "TEMP": "C:\\t"}
+    spawn["payload"]["timeout_ms"] = None
+    spawn["payload"]["extra"] = {"ignored": [1, 2]}
+    seeds["frame_spawn_variant"] = frame(dumps(spawn).encode())
+    seeds["frame_bad_base64"] = frame(b'{"version":2,"type":"output","payload":{"data_b64":"aGVsbG8","stream":"stdout"}}')
+    seeds["frame_empty"] = frame(b"")
+    seeds["frame_zero_length_then_eof"] = b"\x00\x00"
+    return seeds
+
+
+def command_line_seeds():
+    argvs = [
+        ["prog.exe", "a", "b"], ["cmd.exe", "/c", '"C:\\Program Files\\pwsh.exe" -NoProfile'],
+        ["pwsh.exe", "-Command", 'Write-Output "hello world"'], ["p", ""], ["p", "a b\\"],
+        ["p", 'x\\"y'], ["p", "a\tb", "line1\nline2", "a\rb"], ["p", "", "", "x", ""],
+        ["p", '"'], ["p", 'a""b'], ["p", "a\\\\\"b"], ["p", "c d\\\\\\"], ["C:\\My Tools\\", "x"],
+        ["", "x"], ["a\tb.exe"], ["a\x01b.exe", "y"], ["C:\\Program Files\\Ünï\\prog.exe", "日本語 テキスト"],
+        ['C:\\a"b.exe', "x"], ["p", "\x0b", "\x0c"],
+    ]
+    seeds = {f"argv_{i:02d}": "\x00".join(a) for i, a in enumerate(argvs)}
+    lines = ['"C:\\Program Files\\x.exe" a "b c" d\\"e', 'prog ""  "" \\\\"', "   leading",
+             'a"b c', 'x "unterminated \\', 'p a\\\\\\"b "c""d"']
+    for i, line in enumerate(lines):
+        seeds[f"line_{i:02d}"] = line
+    return seeds
+
+
+def snapshot_seeds():
+    repo = (DATA / "snapshots" / "repo.json").read_text()
+    def nodes(*items, remote=None):
+        doc = {"nodes": [dict(zip(("path", "type", *(("target",) if len(i) > 2 else ())), i)) for i in items]}
+        if remote:
+            doc["remote_drives"] = remote
+        return dumps(doc)
+    seeds = {
+        "0_repo": "0" + repo, "1_repo": "1" + repo, "2_repo": "2" + repo, "3_repo": "3" + repo,
+        "0_gitdir": "0" + dumps({"nodes": [
+            {"path": "C:\\repo\\.git", "type": "file", "content": "gitdir: C:\\gits\\repo"},
+            {"path": "C:\\gits\\repo\\hooks", "type": "dir"},
+            {"path": "C:\\repo\\a\\b\\.env", "type": "file", "content": "X"},
+            {"path": "C:\\Users\\dev\\AppData\\Local\\Temp", "type": "dir"}]}),
+        "0_repo_is_junction": "0" + nodes(("C:\\real\\.git", "dir"), ("C:\\repo", "junction", "C:\\real")),
+        "0_repo_on_unc": "0" + nodes(("C:\\repo", "symlink", "\\\\server\\share\\repo")),
+        "1_link_cycle": "1" + nodes(("C:\\a", "junction", "C:\\b"), ("C:\\b", "junction", "C:\\a"),
+                                    ("C:\\repo", "dir")),
+        "1_dangling": "1" + nodes(("C:\\repo\\gone", "symlink", "C:\\nowhere")),
+        "2_two_roots": "2" + dumps({"nodes": [
+            {"path": "C:\\repo\\secret\\key", "type": "file"},
+            {"path": "C:\\repo\\docs\\id_rsa", "type": "file"},
+            {"path": "C:\\other\\x\\id_ed25519", "type": "file"},
+            {"path": "C:\\other\\.agents", "type": "dir"},
+            {"path": "D:\\scratch\\.codex", "type": "dir"}], "remote_drives": ["L:", "m:"]}),
+        "2_scratch_remote": "2" + nodes(("D:\\scratch", "dir"), remote=["D:"]),
+        "3_docs_link": "3" + nodes(("C:\\docs", "symlink", "C:\\repo\\docs"), ("C:\\repo\\docs\\a", "file")),
+        "0_bad_type": "0" + '{"nodes":[{"path":"C:\\\\x","type":"pipe"}]}',
+        "0_relative": "0" + '{"nodes":[{"path":"x","type":"dir"}]}',
+        "0_missing_target": "0" + '{"nodes":[{"path":"C:\\\\x","type":"junction"}]}',
+        "0_not_json": "0{",
+    }
+    return seeds
+
+
+TARGETS = {
+    "fuzz_profile_json": profile_seeds,
+    "fuzz_policy_string": policy_seeds,
+    "fuzz_win_path": path_seeds,
+    "fuzz_ipc_frame": ipc_seeds,
+    "fuzz_command_line": command_line_seeds,
+    "fuzz_snapshot_resolve": snapshot_seeds,
+}
+
+
+def main() -> None:
+    for target, make in TARGETS.items():
+        out = HERE / "corpus" / target
+        out.mkdir(parents=True, exist_ok=True)
+        for old in out.glob("seed_*"):
+            old.unlink()
+        for name, data in make().items():
+            if isinstance(data, str):
+                data = data.encode("utf-8", "surrogateescape")
+            (out / f"seed_{name}").write_bytes(data)
+
+
+if __name__ == "__main__":
+    main()
