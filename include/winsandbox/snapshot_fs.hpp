@@ -18,7 +18,8 @@ namespace winsandbox {
 //             {"path":"C:\\alias","type":"junction","target":"C:\\repo"}],
 //    "remote_drives":["L:"]}
 // `type` is dir | file | junction | symlink; `content` (files) and `target` (links, required)
-// are optional otherwise. Every ancestor of a listed node is an existing directory. Lookups
+// are optional otherwise; any node may have an 8.3 `short_name` ("PROGRA~1"), which lookups
+// accept in place of its long name (canonical() returns the long name, as Windows does). Every ancestor of a listed node is an existing directory. Lookups
 // are case-insensitive (WinPath identity). UNC paths and drives in `remote_drives` report
 // DriveType::remote. Links resolve up to 63 hops (as Windows); longer chains and cycles make
 // `canonical` return nullopt. Errors: Error(invalid_snapshot) naming the JSON path.
@@ -45,10 +46,13 @@ private:
   std::optional<WinPath> resolve_ancestors(const WinPath& path, int& hops) const;
   std::optional<WinPath> resolve_fully(const WinPath& path, int& hops) const;
   const Node* find(const WinPath& path) const;
+  // The long-name spelling of `path` if its last component is a known 8.3 alias.
+  WinPath expand_short_name(WinPath path) const;
   void add_node(const WinPath& path, Node node);
 
   std::map<WinPath, Node> nodes_;
   std::map<WinPath, std::vector<std::string>> children_;
+  std::map<WinPath, WinPath> short_names_;  // parent\SHORT~1 -> parent\long name
   std::set<char> remote_drives_;
 };
 

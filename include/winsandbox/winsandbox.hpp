@@ -5,6 +5,8 @@
 #include "winsandbox/error.hpp"
 #include "winsandbox/fs_view.hpp"
 #include "winsandbox/ipc.hpp"
+#include "winsandbox/command_line.hpp"
+#include "winsandbox/child_env.hpp"
 #include "winsandbox/legacy_policy.hpp"
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"

@@ -7,7 +7,8 @@ namespace winsandbox {
 Json parse_json(std::string_view text, ErrorCode code) {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and also out_of_range for numbers like 1e400.
     throw Error(code, std::string("invalid JSON: ") + e.what());
   }
 }

@@ -37,7 +37,7 @@ SnapshotFileSystem SnapshotFileSystem::from_json(std::string_view json) {
   const JsonCursor nodes = root.field("nodes");
   for (std::size_t i = 0; i < nodes.array().size(); ++i) {
     const JsonCursor item = nodes.element(i);
-    item.reject_unknown_fields({"path", "type", "content", "target"});
+    item.reject_unknown_fields({"path", "type", "content", "target", "short_name"});
     const WinPath path = snapshot_path(item.field("path"));
     Node node;
     node.kind = node_kind_from_json(item.field("type"));
@@ -61,6 +61,15 @@ SnapshotFileSystem SnapshotFileSystem::from_json(std::string_view json) {
       if (ancestor && ancestor->kind != NodeKind::directory) {
         item.fail("`" + path.str() + "` lies under `" + parent->str() + "`, which is not a dir");
       }
+    }
+    if (const auto short_name = item.optional_field("short_name")) {
+      const std::string& alias = short_name->string();
+      const auto parent = path.parent();
+      const auto alias_path = parent ? WinPath::try_parse(parent->str() + "\\" + alias) : std::nullopt;
+      if (!alias_path || alias_path->parent() != parent) {
+        short_name->fail("expected a single file name, got \"" + alias + "\"");
+      }
+      fs.short_names_.insert_or_assign(*alias_path, path);
     }
     fs.add_node(path, std::move(node));
   }
@@ -103,7 +112,13 @@ std::optional<WinPath> SnapshotFileSystem::resolve_ancestors(const WinPath& path
   if (!resolved_parent) return std::nullopt;
   const Node* parent_node = find(*resolved_parent);
   if (!parent_node || parent_node->kind != NodeKind::directory) return std::nullopt;
-  return resolved_parent->join(path.filename());
+  return expand_short_name(resolved_parent->join(path.filename()));
+}
+
+WinPath SnapshotFileSystem::expand_short_name(WinPath path) const {
+  if (nodes_.count(path)) return path;
+  const auto alias = short_names_.find(path);
+  return alias == short_names_.end() ? path : alias->second;
 }
 
 std::optional<WinPath> SnapshotFileSystem::resolve_fully(const WinPath& path, int& hops) const {

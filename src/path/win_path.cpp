@@ -23,9 +23,9 @@
 // (`\\?\C:\dir \x`). That keeps `parse(p.str()) == p` and makes `str()` safe to hand to
 // CreateFileW. identity() is always the case-folded plain spelling.
 //
-// Not modelled (they need the file system or are legacy quirks): 8.3 short names
-// (`PROGRA~1`), reserved DOS device names inside a path (`C:\x\NUL`), junctions and symlinks.
-// Those belong to the fs view's canonicalization.
+// Reserved DOS device names (`C:\x\NUL`, `con.txt`, `COM1`) in a non-verbatim path are
+// rejected: Win32 would open the device. Not modelled (they need the file system): 8.3 short
+// names (`PROGRA~1`), junctions and symlinks — the fs view's canonicalization resolves those.
 
 #include <algorithm>
 #include <cstdint>
@@ -235,6 +235,21 @@ void check_root_name(std::string_view name, NameRules rules, std::string_view in
   check_name(name, rules, input);
 }
 
+// Win32 turns a name like `NUL`, `con.txt` or `COM1 ` into the device `\\.\NUL`: a
+// "path" naming one would reach a device, not a file, so such names are refused outside
+// verbatim paths (where they are ordinary file names).
+bool is_reserved_device_name(std::string_view name) {
+  std::string base(name.substr(0, name.find('.')));
+  while (!base.empty() && (base.back() == ' ' || base.back() == ':')) base.pop_back();
+  for (char& c : base) c = ascii_upper(c);
+  if (base == "CON" || base == "PRN" || base == "AUX" || base == "NUL" || base == "CONIN$" ||
+      base == "CONOUT$") {
+    return true;
+  }
+  return base.size() == 4 && (base.starts_with("COM") || base.starts_with("LPT")) &&
+         base[3] >= '0' && base[3] <= '9';
+}
+
 void trim_trailing_dots_and_spaces(std::string& name) {
   while (!name.empty() && (name.back() == '.' || name.back() == ' ')) name.pop_back();
 }
@@ -256,6 +271,9 @@ std::vector<std::string> normalize_names(const std::vector<std::string_view>& ra
   std::vector<std::string> names;
   for (std::size_t i = 0; i < raw.size(); ++i) {
     check_name(raw[i], rules, input);
+    if (rules == NameRules::file && is_reserved_device_name(raw[i])) {
+      fail(ErrorCode::invalid_path, input, "names a DOS device (CON, NUL, COM1, ...), not a file");
+    }
     if (raw[i] == ".") continue;
     if (raw[i] == "..") {
       if (!names.empty()) {

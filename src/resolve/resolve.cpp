@@ -220,10 +220,20 @@ PathVerdict explain(const ResolvedPermissions& resolved, const WinPath& path,
   }
   verdict.rule = "entry " + entry->path.str() + " = " + std::string(access_mode_name(entry->access));
   verdict.read = can_read(entry->access);
-  for (const auto& pattern : resolved.deny_read_globs) {
-    if (verdict.read && GlobMatcher::compile(pattern).matches(verdict.path)) {
-      verdict.read = false;
-      verdict.rule = "deny-read glob " + pattern;
+  // Deny-read ACEs sit on objects, so a path is denied if either spelling — as given or
+  // canonical — matches a denied path or glob (reference §3.10).
+  for (const WinPath* spelling : std::initializer_list<const WinPath*>{&path, &verdict.path}) {
+    for (const auto& denied : resolved.deny_read) {
+      if (verdict.read && spelling->is_within(denied)) {
+        verdict.read = false;
+        verdict.rule = "deny-read path " + denied.str();
+      }
+    }
+    for (const auto& pattern : resolved.deny_read_globs) {
+      if (verdict.read && GlobMatcher::compile(pattern).matches(*spelling)) {
+        verdict.read = false;
+        verdict.rule = "deny-read glob " + pattern;
+      }
     }
   }
   // Writes follow the ACLs: the most specific writable root, minus its read-only subpaths.

@@ -325,7 +325,8 @@ TEST(ResolveAccess, MostSpecificEntryWins) {
   check("C:\\w", true, true);
   check("C:\\w\\docs", true, false);
   check("C:\\w\\docs\\private", false, false);
-  check("C:\\w\\docs\\private\\public", true, true);
+  // Writable again, but still under the deny-read ACE of docs\private (inherited): unreadable.
+  check("C:\\w\\docs\\private\\public", false, true);
   check("C:\\elsewhere", false, false);
 }
 

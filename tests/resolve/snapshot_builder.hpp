@@ -27,6 +27,11 @@ public:
     nodes_.back()["target"] = target;
     return *this;
   }
+  // Gives the last added node an 8.3 alias.
+  SnapshotBuilder& short_name(const std::string& alias) {
+    nodes_.back()["short_name"] = alias;
+    return *this;
+  }
   SnapshotBuilder& remote_drive(const std::string& drive) {
     remote_.push_back(drive);
     return *this;
