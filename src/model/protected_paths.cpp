@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "common/text.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
@@ -10,13 +11,6 @@ namespace {
 
 constexpr std::size_t kMaxGitPointerBytes = 4096;
 constexpr std::string_view kGitDirPrefix = "gitdir:";
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
 
 void push_unique(std::vector<WinPath>& paths, WinPath path) {
   if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(std::move(path));
@@ -26,9 +20,9 @@ void push_unique(std::vector<WinPath>& paths, WinPath path) {
 std::optional<WinPath> git_pointer_target(const WinPath& dot_git, const FileSystemView& fs) {
   const auto content = fs.read_small_file(dot_git, kMaxGitPointerBytes);
   if (!content) return std::nullopt;
-  const std::string_view text = trim(*content);
+  const std::string_view text = trim_ascii(*content);
   if (text.substr(0, kGitDirPrefix.size()) != kGitDirPrefix) return std::nullopt;
-  const std::string_view value = trim(text.substr(kGitDirPrefix.size()));
+  const std::string_view value = trim_ascii(text.substr(kGitDirPrefix.size()));
   if (value.empty()) return std::nullopt;
   const auto parent = dot_git.parent();
   if (!parent) return std::nullopt;

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/text.hpp"
+
 namespace winsandbox {
 namespace {
 
@@ -12,37 +14,6 @@ constexpr std::string_view kDefaultPathext = ".COM;.EXE;.BAT;.CMD";
 constexpr std::string_view kBlackholeProxy = "http://127.0.0.1:9";
 // A `.git` gitdir file or `commondir` file is one short line; anything longer is not one.
 constexpr std::size_t kMaxGitPointerFile = 4096;
-
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool ascii_iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  while (true) {
-    const auto at = text.find(separator);
-    parts.push_back(text.substr(0, at));
-    if (at == std::string_view::npos) break;
-    text.remove_prefix(at + 1);
-  }
-  return parts;
-}
 
 void set_if_absent(Environment& env, std::string_view key, std::string_view value) {
   if (!env.contains(key)) env.set(key, value);
@@ -59,8 +30,8 @@ void set_canonical(Environment& env, std::string_view key, std::string_view valu
 void normalize_null_device(Environment& env) {
   std::vector<std::string> keys;
   for (const auto& [key, value] : env.entries()) {
-    const auto text = trim(value);
-    if (ascii_iequals(text, "/dev/null") || ascii_iequals(text, "\\dev\\null")) {
+    const auto text = trim_ascii(value);
+    if (iequals_ascii(text, "/dev/null") || iequals_ascii(text, "\\dev\\null")) {
       keys.push_back(key);
     }
   }
@@ -84,7 +55,7 @@ void inherit_path(Environment& env, const ChildEnvironmentOptions& options) {
 
 // A path written in a git pointer file (`gitdir: <p>`, `commondir` content), relative to `base`.
 std::optional<WinPath> git_pointer_target(const WinPath& base, std::string_view written) {
-  written = trim(written);
+  written = trim_ascii(written);
   if (written.empty()) return std::nullopt;
   if (WinPath::looks_absolute(written)) return WinPath::try_parse(written);
   // Relative: `..` may climb above `base`, so parse the concatenation (which folds it).
@@ -107,7 +78,7 @@ std::optional<WinPath> main_worktree_of_linked(const WinPath& worktree, const Fi
   if (!commondir_text) return std::nullopt;  // a submodule, not a linked worktree
   const auto first = std::string_view(*commondir_text).substr(0, commondir_text->find('\n'));
   const auto common = git_pointer_target(*gitdir, first);
-  if (!common || !ascii_iequals(common->filename(), ".git")) return std::nullopt;
+  if (!common || !iequals_ascii(common->filename(), ".git")) return std::nullopt;
   const auto canonical = fs.canonical(*common);
   const auto main_git = canonical.value_or(*common);
   return main_git.parent();
@@ -130,7 +101,7 @@ std::string forward_slashes(const WinPath& path) {
 
 std::uint32_t parse_count(std::optional<std::string_view> text) {
   if (!text) return 0;
-  const auto trimmed = trim(*text);
+  const auto trimmed = trim_ascii(*text);
   std::uint32_t count = 0;
   const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), count);
   if (error != std::errc() || end != trimmed.data() + trimmed.size()) return 0;
@@ -161,8 +132,8 @@ void inject_git_safe_directories(Environment& env, const ChildEnvironmentOptions
   for (std::uint32_t i = 0; i < count; ++i) {
     const auto key = env.get("GIT_CONFIG_KEY_" + std::to_string(i));
     const auto value = env.get("GIT_CONFIG_VALUE_" + std::to_string(i));
-    if (!key || !value || !ascii_iequals(trim(*key), "safe.directory")) continue;
-    if (trim(*value) == "*") return;  // the caller already trusts every repository
+    if (!key || !value || !iequals_ascii(trim_ascii(*key), "safe.directory")) continue;
+    if (trim_ascii(*value) == "*") return;  // the caller already trusts every repository
     if (auto path = WinPath::try_parse(*value)) listed.push_back(std::move(*path));
   }
   const std::uint32_t before = count;
@@ -178,9 +149,9 @@ void inject_git_safe_directories(Environment& env, const ChildEnvironmentOptions
 // Step 5 helpers.
 void prepend_path(Environment& env, const WinPath& directory) {
   const std::string existing(env.get("PATH").value_or(""));
-  const auto first = trim(split(existing, ';').front());
+  const auto first = trim_ascii(split(existing, ';').front());
   const auto first_path = WinPath::try_parse(first);
-  if ((first_path && *first_path == directory) || ascii_iequals(first, directory.str())) {
+  if ((first_path && *first_path == directory) || iequals_ascii(first, directory.str())) {
     set_canonical(env, "PATH", existing);
     return;
   }
@@ -194,9 +165,9 @@ void reorder_pathext_for_stubs(Environment& env) {
   std::vector<std::string_view> rest;
   for (const auto item : split(exts, ';')) {
     if (item.empty()) continue;
-    if (ascii_iequals(item, ".BAT")) {
+    if (iequals_ascii(item, ".BAT")) {
       if (!bat) bat = item;
-    } else if (ascii_iequals(item, ".CMD")) {
+    } else if (iequals_ascii(item, ".CMD")) {
       if (!cmd) cmd = item;
     } else {
       rest.push_back(item);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
@@ -16,41 +17,10 @@ bool is_separator(char c) {
   return c == '\\' || c == '/';
 }
 
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-char ascii_upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
-bool ascii_iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_upper(x) == ascii_upper(y);
-         });
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  while (true) {
-    const auto at = text.find(separator);
-    parts.push_back(text.substr(0, at));
-    if (at == std::string_view::npos) break;
-    text.remove_prefix(at + 1);
-  }
-  return parts;
-}
-
 std::vector<std::string> executable_extensions(const Environment& env) {
   std::vector<std::string> extensions;
   for (auto item : split(env.get("PATHEXT").value_or(kDefaultPathext), ';')) {
-    item = trim(item);
+    item = trim_ascii(item);
     if (item.size() > 1 && item.front() == '.') extensions.emplace_back(item);
   }
   return extensions;
@@ -77,9 +47,9 @@ std::optional<WinPath> under(const WinPath& directory, std::string_view relative
 std::vector<WinPath> path_directories(const Environment& env, const WinPath& cwd) {
   std::vector<WinPath> directories;
   for (auto entry : split(env.get("PATH").value_or(""), ';')) {
-    entry = trim(entry);
+    entry = trim_ascii(entry);
     if (entry.size() >= 2 && entry.front() == '"' && entry.back() == '"') {
-      entry = trim(entry.substr(1, entry.size() - 2));
+      entry = trim_ascii(entry.substr(1, entry.size() - 2));
     }
     if (entry.empty()) continue;
     std::optional<WinPath> directory;
@@ -143,7 +113,7 @@ WinPath resolve_program(std::string_view program, const WinPath& cwd, const Envi
   const bool listed_extension =
       !extension.empty() &&
       std::any_of(extensions.begin(), extensions.end(),
-                  [&](const std::string& listed) { return ascii_iequals(listed, extension); });
+                  [&](const std::string& listed) { return iequals_ascii(listed, extension); });
 
   for (const auto& base : bases) {
     std::vector<WinPath> candidates;
@@ -171,7 +141,7 @@ WinPath resolve_program(std::string_view program, const WinPath& cwd, const Envi
 
 bool is_batch_script(const WinPath& program) {
   const auto extension = extension_of(program.str());
-  return ascii_iequals(extension, ".bat") || ascii_iequals(extension, ".cmd");
+  return iequals_ascii(extension, ".bat") || iequals_ascii(extension, ".cmd");
 }
 
 }  // namespace winsandbox
