@@ -47,11 +47,12 @@ std::optional<std::uint16_t> loopback_proxy_port(std::string_view url) {
 
 std::vector<std::uint16_t> loopback_proxy_ports(const Environment& env) {
   std::vector<std::uint16_t> ports;
-  for (const auto& [key, value] : env.entries()) {
+  for (const auto& entry : env.entries()) {
+    // Not a structured binding: clang 14 cannot capture those in a lambda.
     const bool proxy_key = std::any_of(std::begin(kProxyKeys), std::end(kProxyKeys),
-                                       [&](std::string_view k) { return iequals(k, key); });
+                                       [&](std::string_view k) { return iequals(k, entry.first); });
     if (!proxy_key) continue;
-    if (const auto port = loopback_proxy_port(value)) ports.push_back(*port);
+    if (const auto port = loopback_proxy_port(entry.second)) ports.push_back(*port);
   }
   std::sort(ports.begin(), ports.end());
   ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
