@@ -15,6 +15,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$WS_ROOT"
 
+# The comment block above, as help text.
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+
 repetitions=5
 filter=.
 wine=1
@@ -25,7 +28,7 @@ while [ $# -gt 0 ]; do
     --filter) filter=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --no-wine) wine=0; shift ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) usage; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
