@@ -1,6 +1,8 @@
 // Umbrella header: the whole public API of winsandbox.
 #pragma once
 
+#include "winsandbox/acl_plan.hpp"
+#include "winsandbox/capability_sids.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/fs_view.hpp"
@@ -11,5 +13,7 @@
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"
 #include "winsandbox/resolve.hpp"
+#include "winsandbox/setup_request.hpp"
 #include "winsandbox/snapshot_fs.hpp"
+#include "winsandbox/spawn_context.hpp"
 #include "winsandbox/version.hpp"
