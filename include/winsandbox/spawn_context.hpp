@@ -68,7 +68,7 @@ struct ElevatedSpawnContext {
 //   writable roots of `resolved`; cap_sids in token order;
 // * command_line = quote_command_line(command).
 // Nothing is created on disk except what read_write SID assignment writes. Throws
-// Error(invalid_argument) for an empty command, a NUL in it, or a missing state directory with
+// Error(invalid_argument) for an empty command or program name, a NUL in it, or a missing state directory with
 // read_write access; Error(token_limit_exceeded) for too many writable roots; Error(io_error)
 // for store failures.
 ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(

@@ -48,7 +48,11 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
     const ResolvedPermissions& resolved, const WinPath& sandbox_home, const WinPath& cwd,
     const Environment& env, const std::vector<std::string>& command,
     const ElevatedSpawnOverrides& overrides, const FileSystemView& fs, RandomSource& random) {
-  // Quoting first: a bad command fails before the SID store is touched.
+  // The command first: a bad one fails before the SID store is touched.
+  if (!command.empty() && command.front().empty()) {
+    throw Error(ErrorCode::invalid_argument,
+                "the program name (the command's first word) is empty");
+  }
   std::string command_line = quote_command_line(command);
 
   ChildEnvironmentOptions env_options;

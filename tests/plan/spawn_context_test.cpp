@@ -218,7 +218,8 @@ TEST(ElevatedSpawnContext, BadCommandsFailBeforeTheStoreIsTouched) {
   ElevatedSpawnOverrides overrides;
   overrides.state_directory = state.path();
   CountingRandom random;
-  const std::vector<std::vector<std::string>> bad = {{}, {"git", std::string("a\0b", 3)}};
+  const std::vector<std::vector<std::string>> bad = {
+      {}, {""}, {"git", std::string("a\0b", 3)}, {"a\"b"}};
   for (const auto& command : bad) {
     SCOPED_TRACE(command.size());
     EXPECT_WS_ERROR(prepare_elevated_spawn_context_for_permissions(
