@@ -49,6 +49,15 @@ struct Scenario {
   }();
   ResolvedPermissions resolved = resolve(profile, binding, cwd, env, fs);
   std::vector<std::string> command{"git", "commit", "-m", "two words"};
+
+  ElevatedSpawnContext prepare(const std::filesystem::path& state_directory, SidStoreAccess access,
+                               RandomSource& random) const {
+    ElevatedSpawnOverrides overrides;
+    overrides.state_directory = state_directory;
+    overrides.sid_store_access = access;
+    return prepare_elevated_spawn_context_for_permissions(resolved, kHome, cwd, env, command,
+                                                          overrides, fs, random);
+  }
 };
 
 std::vector<std::string> files_in(const std::filesystem::path& dir) {
@@ -63,11 +72,8 @@ std::vector<std::string> files_in(const std::filesystem::path& dir) {
 TEST(ElevatedSpawnContext, CanonicalCaseBindsEverythingToTheWorkspaceRoot) {
   Scenario s;
   ScratchDir state;
-  ElevatedSpawnOverrides overrides;
-  overrides.state_directory = state.path();
   CountingRandom random;
-  const auto context = prepare_elevated_spawn_context_for_permissions(
-      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  const auto context = s.prepare(state.path(), SidStoreAccess::read_write, random);
 
   EXPECT_EQ(context.sandbox_base.str(), "C:\\Users\\alice\\.winsandbox\\.sandbox");
   EXPECT_EQ(context.logs_dir, context.sandbox_base);
@@ -121,11 +127,8 @@ TEST(ElevatedSpawnContext, UsesTheSameStoreAsEverythingElse) {
   CapabilitySidStore store(state.path(), seed_random);
   const CapabilitySids stored = store.assign({p("C:\\repo"), p("D:\\scratch")});
 
-  ElevatedSpawnOverrides overrides;
-  overrides.state_directory = state.path();
   CountingRandom random;
-  const auto context = prepare_elevated_spawn_context_for_permissions(
-      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  const auto context = s.prepare(state.path(), SidStoreAccess::read_write, random);
   EXPECT_EQ(context.capability_sids, stored);
   EXPECT_EQ(random.calls(), 0);  // nothing new was needed
   EXPECT_EQ(context.cap_sids, token_capability_sids(s.resolved, stored));
@@ -134,11 +137,8 @@ TEST(ElevatedSpawnContext, UsesTheSameStoreAsEverythingElse) {
 TEST(ElevatedSpawnContext, ReadWriteAccessPersistsNewSids) {
   Scenario s;
   ScratchDir state;
-  ElevatedSpawnOverrides overrides;
-  overrides.state_directory = state.path();
   CountingRandom random;
-  const auto context = prepare_elevated_spawn_context_for_permissions(
-      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  const auto context = s.prepare(state.path(), SidStoreAccess::read_write, random);
   CountingRandom unused;
   CapabilitySidStore store(state.path(), unused);
   const auto stored = store.read();
@@ -157,12 +157,8 @@ TEST(ElevatedSpawnContext, DryRunWritesNothing) {
   std::ifstream in(state.path() / "cap_sids.json");
   const std::string file_before{std::istreambuf_iterator<char>(in), {}};
 
-  ElevatedSpawnOverrides overrides;
-  overrides.state_directory = state.path();
-  overrides.sid_store_access = SidStoreAccess::read_only;
   CountingRandom random;
-  const auto context = prepare_elevated_spawn_context_for_permissions(
-      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  const auto context = s.prepare(state.path(), SidStoreAccess::read_only, random);
   EXPECT_EQ(files_in(state.path()), before);
   std::ifstream again(state.path() / "cap_sids.json");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(again), {}), file_before);
@@ -177,12 +173,8 @@ TEST(ElevatedSpawnContext, DryRunLeavesACorruptStoreInPlace) {
   Scenario s;
   ScratchDir state;
   { std::ofstream(state.path() / "cap_sids.json") << "{not json"; }
-  ElevatedSpawnOverrides overrides;
-  overrides.state_directory = state.path();
-  overrides.sid_store_access = SidStoreAccess::read_only;
   CountingRandom random;
-  const auto context = prepare_elevated_spawn_context_for_permissions(
-      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  const auto context = s.prepare(state.path(), SidStoreAccess::read_only, random);
   EXPECT_EQ(files_in(state.path()), std::vector<std::string>{"cap_sids.json"});
   ASSERT_EQ(context.warnings.size(), 1u);
   EXPECT_NE(context.warnings[0].find("left it in place"), std::string::npos) << context.warnings[0];
@@ -190,11 +182,8 @@ TEST(ElevatedSpawnContext, DryRunLeavesACorruptStoreInPlace) {
 
 TEST(ElevatedSpawnContext, DryRunWithoutStateDirectoryGeneratesEverything) {
   Scenario s;
-  ElevatedSpawnOverrides overrides;
-  overrides.sid_store_access = SidStoreAccess::read_only;
   CountingRandom random;
-  const auto context = prepare_elevated_spawn_context_for_permissions(
-      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  const auto context = s.prepare({}, SidStoreAccess::read_only, random);
   EXPECT_EQ(random.calls(), 3);
   EXPECT_EQ(context.cap_sids.size(), 2u);
 }
@@ -202,11 +191,8 @@ TEST(ElevatedSpawnContext, DryRunWithoutStateDirectoryGeneratesEverything) {
 TEST(ElevatedSpawnContext, ReadOnlyProfileCarriesTheReadOnlySid) {
   Scenario s;
   s.resolved = resolve(PermissionProfile::read_only(), s.binding, s.cwd, s.env, s.fs);
-  ElevatedSpawnOverrides overrides;
-  overrides.sid_store_access = SidStoreAccess::read_only;
   CountingRandom random;
-  const auto context = prepare_elevated_spawn_context_for_permissions(
-      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  const auto context = s.prepare({}, SidStoreAccess::read_only, random);
   EXPECT_EQ(context.cap_sids,
             std::vector<std::string>{"S-1-5-21-50462976-117835012-185207048-252579084"});
   EXPECT_TRUE(context.setup_request.write_roots.empty());
