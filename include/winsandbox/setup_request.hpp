@@ -106,7 +106,11 @@ const std::vector<std::string_view>& user_profile_secret_dirs();
 //    `.sandbox-bin`, `.sandbox-secrets` state dirs — is dropped (the helper gives those dirs
 //    their own DACLs; the reference adds `.sandbox-bin` to the read roots, we never list it);
 // 4. duplicates (by path identity) are dropped, first occurrence kept.
-// Deny lists are not filtered (a deny never widens access).
+// Deny lists are not filtered (a deny never widens access). Known limit: a root that merely
+// *contains* the sandbox home or a secret dir (`C:\`, `%USERPROFILE%\AppData` holding the
+// default sandbox home) is kept whole — only %USERPROFILE% itself is split into its children.
+// The helper's own DACL on `.sandbox-secrets` (sandbox group denied) still protects the
+// credentials there; other secrets below such an ancestor are as readable as the profile says.
 SetupRequest build_setup_request(const ResolvedPermissions& resolved, const WinPath& sandbox_home,
                                  const Environment& child_env, const FileSystemView& fs,
                                  const SetupRequestOptions& options = {});
