@@ -68,9 +68,9 @@ struct ElevatedSpawnContext {
 //   writable roots of `resolved`; cap_sids in token order;
 // * command_line = quote_command_line(command).
 // Nothing is created on disk except what read_write SID assignment writes. Throws
-// Error(invalid_argument) for an empty command or program name, a NUL in it, or a missing state directory with
-// read_write access; Error(token_limit_exceeded) for too many writable roots; Error(io_error)
-// for store failures.
+// Error(invalid_argument) for an empty command or program name, a NUL in it, or a missing state
+// directory with read_write access; Error(token_limit_exceeded) for too many writable roots;
+// Error(io_error) for store failures.
 ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
     const ResolvedPermissions& resolved, const WinPath& sandbox_home, const WinPath& cwd,
     const Environment& env, const std::vector<std::string>& command,
