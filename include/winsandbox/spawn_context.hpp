@@ -69,8 +69,11 @@ struct ElevatedSpawnContext {
 // * command_line = quote_command_line(command).
 // Nothing is created on disk except what read_write SID assignment writes. Throws
 // Error(invalid_argument) for an empty command or program name, a NUL in it, or a missing state
-// directory with read_write access; Error(token_limit_exceeded) for too many writable roots;
-// Error(io_error) for store failures.
+// directory with read_write access; Error(invalid_profile) when a writable root overlaps the
+// sandbox home (equal, inside it, or containing it: the token's root SID would write the
+// sandbox's own state — SID store, applied ACLs, marker, secrets; the setup request alone
+// dropping the root is not enough, the token and the ACL plan carry it too);
+// Error(token_limit_exceeded) for too many writable roots; Error(io_error) for store failures.
 ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
     const ResolvedPermissions& resolved, const WinPath& sandbox_home, const WinPath& cwd,
     const Environment& env, const std::vector<std::string>& command,

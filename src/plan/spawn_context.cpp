@@ -54,6 +54,15 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
                 "the program name (the command's first word) is empty");
   }
   std::string command_line = quote_command_line(command);
+  // The sandbox must never write its own state (SID store, applied ACLs, marker, secrets): the
+  // setup request drops such roots, but the token and the ACL plan would still carry them.
+  for (const auto& root : resolved.writable_roots) {
+    if (root.root.is_within(sandbox_home) || sandbox_home.is_within(root.root)) {
+      throw Error(ErrorCode::invalid_profile,
+                  "writable root " + root.root.str() + " overlaps the sandbox home " +
+                      sandbox_home.str() + "; the sandbox must not write its own state");
+    }
+  }
 
   ChildEnvironmentOptions env_options;
   env_options.backend = SandboxBackend::elevated;

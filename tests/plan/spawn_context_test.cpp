@@ -215,6 +215,33 @@ TEST(ElevatedSpawnContext, BadCommandsFailBeforeTheStoreIsTouched) {
   EXPECT_TRUE(files_in(state.path()).empty());
 }
 
+TEST(ElevatedSpawnContext, WritableRootsOverlappingTheSandboxHomeAreRejected) {
+  for (const std::string root :
+       {"C:\\Users\\alice\\.winsandbox", "C:\\Users\\alice\\.winsandbox\\.sandbox",
+        "C:\\Users\\alice", "c:\\users\\ALICE\\.WinSandbox\\x"}) {
+    SCOPED_TRACE(root);
+    Scenario s;
+    s.fs.dir(root);
+    s.profile = PermissionProfile::workspace_write_with({p(root)}, NetworkAccess::restricted, true,
+                                                        true, s.fs);
+    s.resolved = resolve(s.profile, s.binding, s.cwd, s.env, s.fs);
+    ScratchDir state;
+    CountingRandom random;
+    EXPECT_WS_ERROR(s.prepare(state.path(), SidStoreAccess::read_write, random),
+                    ErrorCode::invalid_profile, "overlaps the sandbox home");
+    EXPECT_TRUE(files_in(state.path()).empty());
+  }
+  // A sibling of the home is fine.
+  Scenario s;
+  s.fs.dir("C:\\Users\\alice\\.winsandbox2");
+  s.profile = PermissionProfile::workspace_write_with({p("C:\\Users\\alice\\.winsandbox2")},
+                                                      NetworkAccess::restricted, true, true, s.fs);
+  s.resolved = resolve(s.profile, s.binding, s.cwd, s.env, s.fs);
+  CountingRandom random;
+  EXPECT_EQ(s.prepare({}, SidStoreAccess::read_only, random).cap_sids.size(),
+            2u);  // repo + sibling
+}
+
 TEST(ElevatedSpawnContext, ReadWriteAccessNeedsAStateDirectory) {
   Scenario s;
   CountingRandom random;
