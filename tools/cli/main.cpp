@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_profile_commands(app, runner);
   add_ipc_commands(app, runner);
   add_resolve_commands(app, runner);
+  add_plan_command(app, runner);
 
   try {
     app.parse(argc, argv);
