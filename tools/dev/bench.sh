@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the benchmarks, then prints the ratio table (bench/PERFORMANCE.md came from it):
+# Builds and runs the benchmarks, then prints the ratio table (the README "Performance" table came from it):
 #   1. native (preset bench, Release, Google Benchmark): build/bench/bench/winsandbox_bench;
 #   2. under Wine (mingw Release build in build/bench-mingw, its own Wine prefix):
 #      bench_capture_wine.exe, the capture engine vs a plain CreateProcessW capture;
