@@ -73,7 +73,9 @@ struct ElevatedSpawnContext {
 // sandbox home (equal, inside it, or containing it: the token's root SID would write the
 // sandbox's own state — SID store, applied ACLs, marker, secrets; the setup request alone
 // dropping the root is not enough, the token and the ACL plan carry it too);
-// Error(token_limit_exceeded) for too many writable roots; Error(io_error) for store failures.
+// Error(root_read_required) when the cwd's filesystem root is not readable
+// (validate_elevated_read_access); Error(token_limit_exceeded) for too many writable roots;
+// Error(io_error) for store failures.
 ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
     const ResolvedPermissions& resolved, const WinPath& sandbox_home, const WinPath& cwd,
     const Environment& env, const std::vector<std::string>& command,

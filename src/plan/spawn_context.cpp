@@ -54,6 +54,9 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
                 "the program name (the command's first word) is empty");
   }
   std::string command_line = quote_command_line(command);
+  // The elevated backend grants read roots but cannot deny reads elsewhere: refuse profiles
+  // that would silently read more than they allow (reference §7.8).
+  validate_elevated_read_access(resolved, fs);
   // The sandbox must never write its own state (SID store, applied ACLs, marker, secrets): the
   // setup request drops such roots, but the token and the ACL plan would still carry them.
   for (const auto& root : resolved.writable_roots) {

@@ -242,6 +242,22 @@ TEST(ElevatedSpawnContext, WritableRootsOverlappingTheSandboxHomeAreRejected) {
             2u);  // repo + sibling
 }
 
+// The elevated backend cannot confine reads: a profile without `:root` read is refused before
+// anything is written (reference §7.8; validate_elevated_read_access).
+TEST(ElevatedSpawnContext, ProfilesWithoutRootReadAreRejected) {
+  Scenario s;
+  s.profile = ManagedProfile{
+      RestrictedFileSystem{{{FileSystemSpecialPath::project_roots(), FileSystemAccessMode::write}},
+                           {}},
+      NetworkAccess::restricted};
+  s.resolved = resolve(s.profile, s.binding, s.cwd, s.env, s.fs);
+  ScratchDir state;
+  CountingRandom random;
+  EXPECT_WS_ERROR(s.prepare(state.path(), SidStoreAccess::read_write, random),
+                  ErrorCode::root_read_required, "is not readable");
+  EXPECT_TRUE(files_in(state.path()).empty());
+}
+
 TEST(ElevatedSpawnContext, ReadWriteAccessNeedsAStateDirectory) {
   Scenario s;
   CountingRandom random;
