@@ -48,6 +48,10 @@ ws_setup_wine() {
   # Keep one wineserver alive, detached from our stdio: a wineserver started on demand by a
   # test inherits the test's output pipes, and CTest then waits for it to exit.
   /usr/lib/wine/wineserver -p </dev/null >/dev/null 2>&1 || true
+  # The first Wine process also starts the prefix's services (services.exe, winedevice.exe,
+  # plugplay.exe, ...), which live as long as the wineserver and inherit that process's stdio.
+  # Start them here, detached, so no test's output pipe is held open by them.
+  /usr/lib/wine/wine64 wineboot </dev/null >/dev/null 2>&1 || true
 }
 
 ws_stop_wine() { /usr/lib/wine/wineserver -k >/dev/null 2>&1 || true; }
