@@ -1,6 +1,7 @@
 // Umbrella header: the whole public API of winsandbox.
 #pragma once
 
+#include "winsandbox/capture.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/fs_view.hpp"
