@@ -26,5 +26,6 @@ private:
 void add_profile_commands(CLI::App& app, CommandRunner& runner);
 void add_ipc_commands(CLI::App& app, CommandRunner& runner);
 void add_resolve_commands(CLI::App& app, CommandRunner& runner);
+void add_capture_commands(CLI::App& app, CommandRunner& runner);
 
 }  // namespace winsandbox::cli
