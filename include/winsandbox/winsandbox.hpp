@@ -12,5 +12,6 @@
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"
 #include "winsandbox/resolve.hpp"
+#include "winsandbox/session.hpp"
 #include "winsandbox/snapshot_fs.hpp"
 #include "winsandbox/version.hpp"

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/legacy_adapter.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/legacy_policy.hpp"
 
@@ -14,40 +15,40 @@ extern char** environ;  // NOLINT: POSIX
 #endif
 
 namespace winsandbox {
-namespace {
 
-#if !defined(_WIN32)
-[[noreturn]] void throw_unsupported(std::string_view what) {
+void throw_unsupported_platform(std::string_view what) {
   throw Error(ErrorCode::unsupported_platform,
               std::string(what) + " runs commands in a Windows sandbox and needs a Windows host");
 }
-#endif
 
-}  // namespace
+void convert_legacy_policy(const std::string& policy, const std::string& policy_cwd,
+                           PermissionProfile& profile, ProfileBinding& binding) {
+  const SandboxPolicy parsed = parse_policy_string(policy);
+  const WinPath cwd = WinPath::parse(policy_cwd);
+  const std::unique_ptr<FileSystemView> fs = open_host_file_system();
+  profile = profile_from_legacy_policy(parsed, cwd, *fs);
+  binding = ProfileBinding::for_profile_cwd(cwd);
+}
 
 CaptureResult run_capture_for_permission_profile(const CaptureRequest& request) {
 #if defined(_WIN32)
   return win::run_sandboxed_capture(request);
 #else
   (void)request;
-  throw_unsupported("run_capture_for_permission_profile");
+  throw_unsupported_platform("run_capture_for_permission_profile");
 #endif
 }
 
 CaptureResult run_capture_for_policy(const std::string& policy, const std::string& policy_cwd,
                                      CaptureRequest request) {
 #if defined(_WIN32)
-  const SandboxPolicy parsed = parse_policy_string(policy);
-  const WinPath cwd = WinPath::parse(policy_cwd);
-  const std::unique_ptr<FileSystemView> fs = open_host_file_system();
-  request.profile = profile_from_legacy_policy(parsed, cwd, *fs);
-  request.binding = ProfileBinding::for_profile_cwd(cwd);
+  convert_legacy_policy(policy, policy_cwd, request.profile, request.binding);
   return run_capture_for_permission_profile(request);
 #else
   (void)policy;
   (void)policy_cwd;
   (void)request;
-  throw_unsupported("run_capture_for_policy");
+  throw_unsupported_platform("run_capture_for_policy");
 #endif
 }
 

@@ -33,7 +33,7 @@ std::optional<std::string> host_variable(const wchar_t* name) {
 }
 
 // The command cwd, checked: absolute, and an existing directory.
-WinPath command_cwd(const winsandbox::CaptureRequest& request, const FileSystemView& fs) {
+WinPath command_cwd(const SandboxedCommand& request, const FileSystemView& fs) {
   const std::string text =
       request.cwd.empty() ? request.binding.workspace_roots.front().str() : request.cwd;
   if (!WinPath::looks_absolute(text)) {
@@ -48,7 +48,7 @@ WinPath command_cwd(const winsandbox::CaptureRequest& request, const FileSystemV
   return cwd;
 }
 
-void validate(const winsandbox::CaptureRequest& request) {
+void validate(const SandboxedCommand& request) {
   if (request.command.empty() || request.command.front().empty()) {
     throw Error(ErrorCode::invalid_argument, "no command given: the argv is empty");
   }
@@ -59,14 +59,11 @@ void validate(const winsandbox::CaptureRequest& request) {
   if (request.sandbox_home.empty()) {
     throw Error(ErrorCode::invalid_argument, "no sandbox home given");
   }
-  if (request.timeout && request.timeout->count() < 0) {
-    throw Error(ErrorCode::invalid_argument, "the timeout must not be negative");
-  }
 }
 
 }  // namespace
 
-winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest& request) {
+PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   // Everything that can be wrong with the input fails here, before any state is touched.
   validate(request);
   const std::unique_ptr<FileSystemView> fs = open_host_file_system();
@@ -84,10 +81,9 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
       .denybin_directory = std::nullopt,
   };
   for (const auto& root : resolved.writable_roots) env_options.writable_roots.push_back(root.root);
-  const Environment child_env = build_child_environment(request.env, env_options, *fs);
-  const WinPath program =
-      resolve_program(request.command.front(), resolved.command_cwd, child_env, *fs);
-  const std::string command_line = quote_command_line(request.command);
+  Environment child_env = build_child_environment(request.env, env_options, *fs);
+  WinPath program = resolve_program(request.command.front(), resolved.command_cwd, child_env, *fs);
+  std::string command_line = quote_command_line(request.command);
 
   // State: SIDs, then ACLs (rolled back by the effector if a step fails).
   CapabilitySidStore sid_store(request.sandbox_home, system_random_source());
@@ -96,27 +92,40 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
   Win32FileDaclAccess files;
   sync_acls(resolved, sids, {}, request.sandbox_home, files);
 
-  winsandbox::CaptureResult result;
-  for (const auto& warning : sid_store.warnings()) result.warnings.push_back(warning);
+  std::vector<std::string> warnings = sid_store.warnings();
   if (const auto failure = grant_null_device(token_sids)) {
-    result.warnings.push_back("NUL device not granted to the capability SIDs: " + *failure);
+    warnings.push_back("NUL device not granted to the capability SIDs: " + *failure);
   }
-
   const UniqueHandle base_token = open_current_process_token();
-  const UniqueHandle token =
-      create_restricted_token(base_token.get(), RestrictedTokenSpec{token_sids, {}});
-
-  const win::CaptureResult captured = run_capture(win::CaptureRequest{
-      .application = program,
-      .command_line = command_line,
+  return PreparedLaunch{
+      .application = std::move(program),
+      .command_line = std::move(command_line),
       .cwd = resolved.command_cwd,
-      .environment = child_env,
-      .token = token.get(),
+      .environment = std::move(child_env),
+      .token = create_restricted_token(base_token.get(), RestrictedTokenSpec{token_sids, {}}),
+      .warnings = std::move(warnings),
+  };
+}
+
+winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest& request) {
+  if (request.timeout && request.timeout->count() < 0) {
+    throw Error(ErrorCode::invalid_argument, "the timeout must not be negative");
+  }
+  const PreparedLaunch launch =
+      prepare_sandboxed_launch({request.profile, request.binding, request.command, request.cwd,
+                                request.env, request.sandbox_home});
+  const win::CaptureResult captured = run_capture(win::CaptureRequest{
+      .application = launch.application,
+      .command_line = launch.command_line,
+      .cwd = launch.cwd,
+      .environment = launch.environment,
+      .token = launch.token.get(),
       .timeout = request.timeout,
       .stdin_bytes = request.stdin_bytes,
       .max_output_bytes = request.max_output_bytes,
       .cancel_requested = request.cancel_requested,
   });
+  winsandbox::CaptureResult result;
   result.exit_code = captured.exit_code;
   result.stdout_bytes = captured.stdout_bytes;
   result.stderr_bytes = captured.stderr_bytes;
@@ -124,6 +133,7 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
   result.cancelled = captured.cancelled;
   result.stdout_truncated = captured.stdout_truncated;
   result.stderr_truncated = captured.stderr_truncated;
+  result.warnings = launch.warnings;
   return result;
 }
 

@@ -1,10 +1,11 @@
-// The portable part of the capture API: the JSON shape of a result, and the error on hosts
-// that cannot run a Windows sandbox.
+// The portable part of the capture and session APIs: the JSON shape of a result, and the error on
+// hosts that cannot run a Windows sandbox.
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
 #include "winsandbox/capture.hpp"
 #include "winsandbox/legacy_policy.hpp"
+#include "winsandbox/session.hpp"
 
 namespace winsandbox {
 namespace {
@@ -45,6 +46,17 @@ TEST(CaptureApi, ProfileEntryPointIsUnsupportedOffWindows) {
 TEST(CaptureApi, LegacyAdapterIsUnsupportedOffWindows) {
   EXPECT_WS_ERROR(run_capture_for_policy("workspace-write", "C:\\repo", valid_request()),
                   ErrorCode::unsupported_platform, "run_capture_for_policy");
+}
+
+TEST(SessionApi, EntryPointsAreUnsupportedOffWindows) {
+  SessionRequest request;
+  request.binding = ProfileBinding::for_profile_cwd(WinPath::parse("C:\\repo"));
+  request.command = {"cmd"};
+  request.sandbox_home = "/tmp/winsandbox-home";
+  EXPECT_WS_ERROR(spawn_session_for_permission_profile(request), ErrorCode::unsupported_platform,
+                  "spawn_session_for_permission_profile");
+  EXPECT_WS_ERROR(spawn_session_for_policy("read-only", "C:\\repo", request),
+                  ErrorCode::unsupported_platform, "spawn_session_for_policy");
 }
 #endif
 
