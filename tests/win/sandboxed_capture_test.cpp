@@ -23,23 +23,15 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// The Windows spelling of a host path.
-WinPath win_path(const std::filesystem::path& path) {
-  return WinPath::parse(win::to_utf8(path.wstring()));
-}
+using win::test::win_path_of;
 
 class SandboxedCaptureTest : public ::testing::Test {
 protected:
   // A workspace-write capture of helper `name` in the workspace.
   CaptureRequest request(std::string_view name, std::vector<std::string> args = {}) {
     CaptureRequest r;
-    r.profile = profile_from_legacy_policy(parse_policy_string("workspace-write"),
-                                           win_path(workspace.path()), *open_host_file_system());
-    r.binding = ProfileBinding::for_profile_cwd(win_path(workspace.path()));
-    r.command = {win::test::helper_path(name).str()};
-    r.command.insert(r.command.end(), args.begin(), args.end());
-    r.env = win::test::base_environment();
-    r.sandbox_home = home.path();
+    win::test::fill_sandboxed_request(r, win_path_of(workspace.path()), home.path(), name,
+                                      std::move(args));
     r.timeout = milliseconds(60000);
     return r;
   }
@@ -66,7 +58,7 @@ TEST_F(SandboxedCaptureTest, SeparatesStdoutAndStderrAndPassesExitCodes) {
   const AclState state = AclStateStore(home.path()).load();
   ASSERT_FALSE(state.entries.empty());
   EXPECT_TRUE(std::any_of(state.entries.begin(), state.entries.end(), [&](const AclEntry& e) {
-    return e.kind == AceKind::allow_write && e.path == win_path(workspace.path());
+    return e.kind == AceKind::allow_write && e.path == win_path_of(workspace.path());
   }));
 }
 
@@ -87,12 +79,13 @@ TEST_F(SandboxedCaptureTest, FeedsStdin) {
 TEST_F(SandboxedCaptureTest, RunsInTheRequestedCwdWithTheRequestedEnvironment) {
   std::filesystem::create_directories(workspace.path() / "sub");
   CaptureRequest r = request("print_env");
-  r.cwd = win_path(workspace.path()).join("sub").str();
+  r.cwd = win_path_of(workspace.path()).join("sub").str();
   r.env.set("WS_MARKER", "value with spaces");
   const CaptureResult result = run_capture_for_permission_profile(r);
   ASSERT_EQ(result.exit_code, 0) << result.stderr_bytes;
   const std::string cwd_line = result.stdout_bytes.substr(0, result.stdout_bytes.find('\n'));
-  EXPECT_EQ(WinPath::parse(cwd_line.substr(4)), win_path(workspace.path()).join("sub")) << cwd_line;
+  EXPECT_EQ(WinPath::parse(cwd_line.substr(4)), win_path_of(workspace.path()).join("sub"))
+      << cwd_line;
   EXPECT_NE(result.stdout_bytes.find("\nWS_MARKER=value with spaces\n"), std::string::npos);
   // Added by the child-environment rules (non-interactive pager, network advisory).
   EXPECT_NE(result.stdout_bytes.find("\nGIT_PAGER=more.com\n"), std::string::npos);
@@ -121,7 +114,7 @@ TEST_F(SandboxedCaptureTest, LegacyAdapterRunsTheSameCapture) {
   CaptureRequest r = request("exit_code", {"7"});
   r.profile = PermissionProfile{};  // replaced by the adapter
   const CaptureResult result =
-      run_capture_for_policy("workspace-write", win_path(workspace.path()).str(), r);
+      run_capture_for_policy("workspace-write", win_path_of(workspace.path()).str(), r);
   EXPECT_EQ(result.exit_code, 7);
   EXPECT_EQ(result.stdout_bytes, "out");
 }
@@ -140,7 +133,7 @@ TEST_F(SandboxedCaptureTest, BadInputFailsClearlyAndAppliesNothing) {
   }
   {
     CaptureRequest r = request("exit_code", {"0"});
-    r.cwd = win_path(workspace.path()).join("missing").str();
+    r.cwd = win_path_of(workspace.path()).join("missing").str();
     EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::invalid_path,
                     "does not exist");
   }
@@ -157,7 +150,7 @@ TEST_F(SandboxedCaptureTest, UnenforceableProfilesAreErrorsNeverUnsandboxedRuns)
   CaptureRequest r = request("exit_code", {"0"});
   r.profile = DisabledProfile{};
   EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::profile_not_managed, "");
-  EXPECT_WS_ERROR(run_capture_for_policy("danger-full-access", win_path(workspace.path()).str(),
+  EXPECT_WS_ERROR(run_capture_for_policy("danger-full-access", win_path_of(workspace.path()).str(),
                                          request("exit_code", {"0"})),
                   ErrorCode::invalid_policy, "");
   EXPECT_TRUE(nothing_applied());

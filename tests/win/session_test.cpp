@@ -23,18 +23,10 @@ using std::chrono::milliseconds;
 
 class SessionTest : public ::testing::Test {
 protected:
-  WinPath workspace_path() const {
-    return WinPath::parse(win::to_utf8(workspace.path().wstring()));
-  }
+  WinPath workspace_path() const { return win::test::win_path_of(workspace.path()); }
   SessionRequest request(std::string_view helper, std::vector<std::string> args = {}) {
     SessionRequest r;
-    r.profile = profile_from_legacy_policy(parse_policy_string("workspace-write"), workspace_path(),
-                                           *open_host_file_system());
-    r.binding = ProfileBinding::for_profile_cwd(workspace_path());
-    r.command = {win::test::helper_path(helper).str()};
-    r.command.insert(r.command.end(), args.begin(), args.end());
-    r.env = win::test::base_environment();
-    r.sandbox_home = home.path();
+    win::test::fill_sandboxed_request(r, workspace_path(), home.path(), helper, std::move(args));
     return r;
   }
   testing::ScratchDir workspace;

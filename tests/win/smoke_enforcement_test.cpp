@@ -32,20 +32,12 @@ protected:
     std::filesystem::create_directories(base_ / "outside");
     std::filesystem::create_directories(base_ / "home");
   }
-  WinPath path(const std::filesystem::path& p) const {
-    return WinPath::parse(win::to_utf8(p.wstring()));
-  }
+  WinPath path(const std::filesystem::path& p) const { return win::test::win_path_of(p); }
   WinPath workspace() const { return path(base_ / "workspace"); }
 
   CaptureResult run(std::string_view helper, std::vector<std::string> args = {}) {
     CaptureRequest r;
-    r.profile = profile_from_legacy_policy(parse_policy_string("workspace-write"), workspace(),
-                                           *open_host_file_system());
-    r.binding = ProfileBinding::for_profile_cwd(workspace());
-    r.command = {win::test::helper_path(helper).str()};
-    r.command.insert(r.command.end(), args.begin(), args.end());
-    r.env = win::test::base_environment();
-    r.sandbox_home = base_ / "home";
+    win::test::fill_sandboxed_request(r, workspace(), base_ / "home", helper, std::move(args));
     r.timeout = std::chrono::milliseconds(60000);
     return run_capture_for_permission_profile(r);
   }
