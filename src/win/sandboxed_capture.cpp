@@ -89,8 +89,12 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   CapabilitySidStore sid_store(request.sandbox_home, system_random_source());
   const CapabilitySids sids = sid_store.assign_for(resolved);
   const std::vector<std::string> token_sids = token_capability_sids(resolved, sids);
+  // Additive: one sandbox home serves every workspace (the CLI default is per user), and a
+  // command must never pull the grants or denies of another one still running from under it.
+  // Stale allows are harmless (per-root SIDs only that root's tokens carry); stale denies fail
+  // closed.
   Win32FileDaclAccess files;
-  sync_acls(resolved, sids, {}, request.sandbox_home, files);
+  sync_acls(resolved, sids, {}, request.sandbox_home, files, AclSyncMode::additive);
 
   std::vector<std::string> warnings = sid_store.warnings();
   if (const auto failure = grant_null_device(token_sids)) {

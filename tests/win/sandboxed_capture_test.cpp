@@ -2,6 +2,7 @@
 // ACLs on disk -> restricted token -> capture, with the helper programs as commands. Under Wine
 // every call on this path succeeds but nothing is enforced; enforcement is in
 // smoke_enforcement_test.cpp (windows-smoke).
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -60,6 +61,21 @@ TEST_F(SandboxedCaptureTest, SeparatesStdoutAndStderrAndPassesExitCodes) {
   EXPECT_TRUE(std::any_of(state.entries.begin(), state.entries.end(), [&](const AclEntry& e) {
     return e.kind == AceKind::allow_write && e.path == win_path_of(workspace.path());
   }));
+}
+
+TEST_F(SandboxedCaptureTest, AnotherWorkspaceDoesNotRevokeThisOnesGrants) {
+  ASSERT_EQ(run_capture_for_permission_profile(request("exit_code", {"0"})).exit_code, 0);
+  testing::ScratchDir other;
+  CaptureRequest r;
+  win::test::fill_sandboxed_request(r, win_path_of(other.path()), home.path(), "exit_code", {"0"});
+  ASSERT_EQ(run_capture_for_permission_profile(r).exit_code, 0);
+  const AclState state = AclStateStore(home.path()).load();
+  for (const auto& root : {win_path_of(workspace.path()), win_path_of(other.path())}) {
+    SCOPED_TRACE(root.str());
+    EXPECT_TRUE(std::any_of(state.entries.begin(), state.entries.end(), [&](const AclEntry& e) {
+      return e.kind == AceKind::allow_write && e.path == root;
+    }));
+  }
 }
 
 TEST_F(SandboxedCaptureTest, LargeNtStatusIsNegative) {
