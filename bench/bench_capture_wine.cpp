@@ -191,7 +191,14 @@ std::string json_string(const std::string& text) {
 }
 
 std::string to_json(const std::vector<Samples>& all, const std::string& command_line) {
-  std::string out = "{\n  \"context\": {\"executable\": \"bench_capture_wine.exe\", ";
+  SYSTEMTIME now;
+  GetSystemTime(&now);
+  char date[32];
+  std::snprintf(date, sizeof date, "%04u-%02u-%02uT%02u:%02u:%02u+00:00", now.wYear, now.wMonth,
+                now.wDay, now.wHour, now.wMinute, now.wSecond);
+  std::string out = "{\n  \"context\": {\"date\": \"";
+  out += date;
+  out += "\", \"executable\": \"bench_capture_wine.exe\", ";
   out += "\"library_build_type\": \"release\", \"command\": ";
   out += json_string(command_line);
   out += ", \"harness\": \"bench_capture_wine (Google Benchmark JSON format)\"},\n";

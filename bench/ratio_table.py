@@ -8,7 +8,8 @@ using the median over repetitions when the run has aggregates, else the single r
 rows compare CPU time (single-threaded code; robust against other load on the machine); the Wine
 capture row compares wall time (the work happens in child processes and the kernel).
 Scaling rows also give the growth exponent k (time grows as size^k; 1 is linear, 2 quadratic)
-and call the growth near-linear when k <= 1.2 (n log n over these ranges stays below ~1.12).
+and call the growth near-linear when k <= 1.2 (n log n gives k of about 1.1-1.2 for steps from
+100 up).
 """
 import json
 import math
@@ -48,14 +49,29 @@ ROWS = [
 ]
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+RUNS = []
+
+
+def describe_run(path, doc):
+    """One line of provenance for a results file."""
+    ctx = doc.get("context", {})
+    parts = [ctx.get("date", "")]
+    if "num_cpus" in ctx:
+        parts.append(f"{ctx['num_cpus']} CPUs @ {ctx.get('mhz_per_cpu', '?')} MHz")
+    if ctx.get("load_avg"):
+        parts.append("load average " + " ".join(f"{x:.1f}" for x in ctx["load_avg"]))
+    if "harness" in ctx:
+        parts.append(ctx["harness"])
+    return f"{path.rsplit('/', 1)[-1]}: " + ", ".join(p for p in parts if p)
 
 
 def load(paths):
-    """name -> (real time in ns, counters, file) for every benchmark; medians win."""
+    """name -> (time in ns, counters, file, is median) for every benchmark; medians win."""
     results = {}
     for path in paths:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
+        RUNS.append(describe_run(path, doc))
         for b in doc.get("benchmarks", []):
             if b.get("error_occurred"):
                 continue
@@ -77,6 +93,10 @@ def human(ns):
         if ns >= scale:
             return f"{ns / scale:.3g} {unit}"
     return f"{ns:.3g} ns"
+
+
+def ratio_text(ratio):
+    return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.3g}×"
 
 
 def note(case_name, case, base, size_ratio, ratio):
@@ -101,6 +121,9 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     results = load(argv[1:])
+    for run in RUNS:
+        print(f"* {run}")
+    print()
     print("| measurement | case | baseline (same run) | case | baseline | ratio | notes |")
     print("|---|---|---|---:|---:|---:|---|")
     missing = 0
@@ -114,7 +137,7 @@ def main(argv):
             raise SystemExit(f"{case_name} and {base_name} come from different runs")
         ratio = case[0] / base[0]
         print(f"| {section} | `{case_name}` | `{base_name}` | {human(case[0])} | "
-              f"{human(base[0])} | {ratio:.3g}× | {note(case_name, case, base, size_ratio, ratio)} |")
+              f"{human(base[0])} | {ratio_text(ratio)} | {note(case_name, case, base, size_ratio, ratio)} |")
     return 0
 
 

@@ -38,23 +38,24 @@ struct CapabilitySids {
 };
 
 // How many capability SIDs one token may carry. The binding Windows limit is not the restricting
-// SID list (CreateRestrictedToken accepts far more; the token-wide cap is about 1024 SIDs) but
-// the token's *dynamic part*: every capability SID also gets a GENERIC_ALL entry in the token's
-// default DACL (so the child can create pipes and other objects), and a token's default DACL and
-// primary group must fit in the dynamic part sized when the token was created (DynamicCharged
-// in TOKEN_STATISTICS; 4096 bytes on Windows 10/11 logon tokens). SetTokenInformation(
+// SID list itself (CreateRestrictedToken documents no small limit; the well-known cap of about
+// 1024 SIDs per token is far away) but the token's *dynamic part*: every capability SID also
+// gets a GENERIC_ALL entry in the token's default DACL (so the child can create pipes and other
+// objects), and a token's default DACL plus primary group must fit the dynamic part sized when
+// the token was created (TOKEN_STATISTICS.DynamicCharged; 4096 bytes for ordinary logon tokens
+// — the windows-smoke tier should assert the value it sees). SetTokenInformation(
 // TokenDefaultDacl) fails with ERROR_ALLOTTED_SPACE_EXCEEDED (1344) beyond it; the reference
-// crate hits exactly this with 147–250 writable roots (anchors.md §2a item 10, openai/codex
+// crate hits exactly this with 147–250 writable roots (anchors.md §2a item 10; openai/codex
 // #26438, #36328).
 //
 //   bytes = 8 (ACL header) + 20 (Everyone ACE) + 28 (logon-SID ACE) + 28 (primary group SID)
 //         + 36 per capability SID (ACE header 4 + mask 4 + SID S-1-5-21-a-b-c-d 28)
 //   4096 bytes  =>  at most 111 capability SIDs.
 //
-// We allow 64: the same order of magnitude as any real workspace (a handful of roots), and
-// headroom for a smaller dynamic part (older builds, tokens from other logon types) and for
-// longer user/group SIDs. Beyond it a plan fails with ErrorCode::token_limit_exceeded before
-// anything is persisted or any ACE written, instead of failing later in SetTokenInformation.
+// We allow 64: far more than any real workspace needs (a handful of roots), with headroom for a
+// smaller dynamic part and longer user/group SIDs. Beyond it a plan fails with
+// ErrorCode::token_limit_exceeded before anything is persisted or any ACE written, instead of
+// failing later in SetTokenInformation.
 inline constexpr std::size_t kMaxTokenCapabilitySids = 64;
 
 // Throws Error(token_limit_exceeded) when `count` capability SIDs exceed

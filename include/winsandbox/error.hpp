@@ -37,6 +37,7 @@ namespace winsandbox {
 // | command_not_found             | the command to run could not be found                        |
 // | win32_call_failed             | a Win32 call failed; `win32_error()` carries GetLastError    |
 // | unsupported_platform          | execution entry point called on a non-Windows host           |
+// | root_read_required            | the elevated backend needs effective `:root` read access     |
 enum class ErrorCode : std::uint8_t {
   invalid_argument,
   invalid_profile,
@@ -60,6 +61,7 @@ enum class ErrorCode : std::uint8_t {
   command_not_found,
   win32_call_failed,
   unsupported_platform,
+  root_read_required,
 };
 
 // The stable snake_case name of `code`.

@@ -71,6 +71,11 @@ public:
   // Error(invalid_path) when `..` would leave this path, and Error(invalid_path) when
   // `relative` is absolute, rooted or drive-relative.
   WinPath join(std::string_view relative) const;
+  // Appends one name exactly as a directory listing returned it: nothing trimmed or folded
+  // (`a ` and `b.` stay distinct from `a` and `b`; the result keeps `\\?\` when Win32 would
+  // alter the name). Throws Error(invalid_path) for an empty name, `.`, `..`, a separator or a
+  // character Windows does not allow in a name.
+  WinPath child(std::string_view name) const;
 
   // Component-wise containment by identity: `C:\a\b` is within `C:\a` and `C:\a` is within
   // itself; `C:\ab` is not within `C:\a`.

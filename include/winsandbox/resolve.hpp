@@ -105,6 +105,13 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
                             const WinPath& command_cwd, const Environment& child_env,
                             const FileSystemView& fs, const ResolveOptions& options = {});
 
+// The elevated backend confines writes with ACLs but cannot confine reads (it grants read roots,
+// it does not deny the rest of the disk), so it accepts only profiles under which the command
+// cwd's filesystem root is readable: readable per the bound entries and not denied by a deny-read
+// path or glob (reference §4.1.4, era E; issue #42184 showed the silent widening otherwise).
+// Throws Error(root_read_required) naming the root and the deciding rule.
+void validate_elevated_read_access(const ResolvedPermissions& resolved, const FileSystemView& fs);
+
 // Why a path may or may not be read and written under resolved permissions.
 struct PathVerdict {
   WinPath path;       // as canonicalized through the view

@@ -351,7 +351,13 @@ VersionCheck check_state_version(const Json& document, std::uint64_t version) {
 }
 
 void quarantine_corrupt_state(const fs::path& path, std::string_view description,
-                              std::string_view reason, std::vector<std::string>& warnings) {
+                              std::string_view reason, std::vector<std::string>& warnings,
+                              CorruptState corrupt) {
+  if (corrupt == CorruptState::leave_in_place) {
+    warnings.push_back(std::string(description) + " " + path_to_utf8(path) + " is corrupt (" +
+                       std::string(reason) + "); left it in place and ignored it");
+    return;
+  }
   const fs::path backup = move_aside_as_corrupt(path);
   warnings.push_back(std::string(description) + " " + path_to_utf8(path) + " was corrupt (" +
                      std::string(reason) + "); kept it as " + path_to_utf8(backup) +

@@ -85,10 +85,15 @@ private:
 //
 // Call it while holding the store's FileLock, so that the move-aside cannot race a writer.
 // `decode` receives the root object and throws Error for anything it does not accept.
+//
+// With CorruptState::leave_in_place (dry runs, which must touch nothing) a corrupt file is not
+// moved: the warning says so and the result is nullopt, as above. No lock is needed then.
+enum class CorruptState { move_aside, leave_in_place };
 template <typename T, typename Decode>
 std::optional<T> load_versioned_json(const std::filesystem::path& path, std::uint64_t version,
                                      std::string_view description, Decode&& decode,
-                                     std::vector<std::string>& warnings);
+                                     std::vector<std::string>& warnings,
+                                     CorruptState corrupt = CorruptState::move_aside);
 
 // Pretty-printed (2-space indent) JSON with a trailing newline, the form state files are
 // written in.
@@ -99,20 +104,21 @@ namespace detail {
 enum class VersionCheck { current, newer, invalid };
 VersionCheck check_state_version(const Json& document, std::uint64_t version);
 void quarantine_corrupt_state(const std::filesystem::path& path, std::string_view description,
-                              std::string_view reason, std::vector<std::string>& warnings);
+                              std::string_view reason, std::vector<std::string>& warnings,
+                              CorruptState corrupt = CorruptState::move_aside);
 }  // namespace detail
 
 template <typename T, typename Decode>
 std::optional<T> load_versioned_json(const std::filesystem::path& path, std::uint64_t version,
                                      std::string_view description, Decode&& decode,
-                                     std::vector<std::string>& warnings) {
+                                     std::vector<std::string>& warnings, CorruptState corrupt) {
   const std::optional<std::string> text = read_file_if_exists(path);
   if (!text) return std::nullopt;
   Json document;
   try {
     document = parse_json(*text, ErrorCode::io_error);
   } catch (const Error& error) {
-    detail::quarantine_corrupt_state(path, description, error.what(), warnings);
+    detail::quarantine_corrupt_state(path, description, error.what(), warnings, corrupt);
     return std::nullopt;
   }
   switch (detail::check_state_version(document, version)) {
@@ -124,15 +130,15 @@ std::optional<T> load_versioned_json(const std::filesystem::path& path, std::uin
     case detail::VersionCheck::invalid:
       detail::quarantine_corrupt_state(
           path, description,
-          "missing or unsupported \"version\" (expected " + std::to_string(version) + ")",
-          warnings);
+          "missing or unsupported \"version\" (expected " + std::to_string(version) + ")", warnings,
+          corrupt);
       return std::nullopt;
     case detail::VersionCheck::current: break;
   }
   try {
     return decode(JsonCursor(document, ErrorCode::io_error));
   } catch (const Error& error) {
-    detail::quarantine_corrupt_state(path, description, error.what(), warnings);
+    detail::quarantine_corrupt_state(path, description, error.what(), warnings, corrupt);
     return std::nullopt;
   }
 }

@@ -6,7 +6,7 @@
 namespace winsandbox {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 22> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 23> kNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::invalid_profile, "invalid_profile"},
     {ErrorCode::invalid_policy, "invalid_policy"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 22> kNames{{
     {ErrorCode::command_not_found, "command_not_found"},
     {ErrorCode::win32_call_failed, "win32_call_failed"},
     {ErrorCode::unsupported_platform, "unsupported_platform"},
+    {ErrorCode::root_read_required, "root_read_required"},
 }};
 
 }  // namespace

@@ -25,7 +25,9 @@ WinPath snapshot_path(const JsonCursor& cursor) {
   }
 }
 
-bool is_link(NodeKind kind) { return kind == NodeKind::junction || kind == NodeKind::symlink; }
+bool is_link(NodeKind kind) {
+  return kind == NodeKind::junction || kind == NodeKind::symlink;
+}
 
 }  // namespace
 
@@ -65,7 +67,8 @@ SnapshotFileSystem SnapshotFileSystem::from_json(std::string_view json) {
     if (const auto short_name = item.optional_field("short_name")) {
       const std::string& alias = short_name->string();
       const auto parent = path.parent();
-      const auto alias_path = parent ? WinPath::try_parse(parent->str() + "\\" + alias) : std::nullopt;
+      const auto alias_path =
+          parent ? WinPath::try_parse(parent->str() + "\\" + alias) : std::nullopt;
       if (!alias_path || alias_path->parent() != parent) {
         short_name->fail("expected a single file name, got \"" + alias + "\"");
       }
@@ -112,7 +115,7 @@ std::optional<WinPath> SnapshotFileSystem::resolve_ancestors(const WinPath& path
   if (!resolved_parent) return std::nullopt;
   const Node* parent_node = find(*resolved_parent);
   if (!parent_node || parent_node->kind != NodeKind::directory) return std::nullopt;
-  return expand_short_name(resolved_parent->join(path.filename()));
+  return expand_short_name(resolved_parent->child(path.filename()));
 }
 
 WinPath SnapshotFileSystem::expand_short_name(WinPath path) const {
@@ -146,7 +149,8 @@ std::optional<std::string> SnapshotFileSystem::read_small_file(const WinPath& pa
   const auto resolved = canonical(path);
   if (!resolved) return std::nullopt;
   const Node* node = find(*resolved);
-  if (!node || node->kind != NodeKind::file || node->content.size() > max_bytes) return std::nullopt;
+  if (!node || node->kind != NodeKind::file || node->content.size() > max_bytes)
+    return std::nullopt;
   return node->content;
 }
 

@@ -469,15 +469,18 @@ Parts parse_parts(std::string_view input) {
 // ---------------------------------------------------------------------------------------------
 // Spelling a Parts value
 
-// Win32 would alter a name that ends in `.` or ` `, so such a path must keep `\\?\`.
-bool needs_verbatim(const std::vector<std::string>& names) {
-  return std::any_of(names.begin(), names.end(),
-                     [](const std::string& n) { return n.back() == '.' || n.back() == ' '; });
+// Win32 would alter a name that ends in `.` or ` ` and open a device for a reserved DOS name
+// (`CON`, `nul.txt`) below a drive or share, so such a path must keep `\\?\`.
+bool needs_verbatim(const Parts& parts) {
+  return std::any_of(parts.names.begin(), parts.names.end(), [&](const std::string& n) {
+    return n.back() == '.' || n.back() == ' ' ||
+           (parts.kind != WinPathKind::device && is_reserved_device_name(n));
+  });
 }
 
 // The root as it appears in the display string.
 std::string display_root(const Parts& parts) {
-  if (!needs_verbatim(parts.names)) return parts.root;
+  if (!needs_verbatim(parts)) return parts.root;
   switch (parts.kind) {
     case WinPathKind::drive: return std::string(kVerbatimPrefix) + parts.root;
     case WinPathKind::unc: return std::string(kVerbatimUncPrefix) + parts.root.substr(2);
@@ -633,6 +636,18 @@ WinPath WinPath::join(std::string_view relative) const {
   if (added.empty()) return *this;
   Parts parts = parts_of(kind_, display_, root_length_);
   for (auto& name : added) parts.names.push_back(std::move(name));
+  return parse(with_names(display_root(parts), parts.names));
+}
+
+WinPath WinPath::child(std::string_view name) const {
+  check_encoding(name);
+  if (name.empty() || name == "." || name == ".." ||
+      name.find_first_of("\\/") != std::string_view::npos) {
+    fail(ErrorCode::invalid_path, name, "child() needs one literal name");
+  }
+  check_name(name, kind_ == WinPathKind::device ? NameRules::device : NameRules::file, name);
+  Parts parts = parts_of(kind_, display_, root_length_);
+  parts.names.emplace_back(name);
   return parse(with_names(display_root(parts), parts.names));
 }
 

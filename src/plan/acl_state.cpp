@@ -172,6 +172,12 @@ AclState AclStateStore::load() {
   return load_locked();
 }
 
+AclState AclStateStore::peek() {
+  return load_versioned_json<AclState>(file_path(), kVersion, kDescription, acl_state_from_json,
+                                       warnings_, CorruptState::leave_in_place)
+      .value_or(AclState{});
+}
+
 AclStateStore::Transaction AclStateStore::begin() {
   FileLock lock = FileLock::acquire(lock_path(), lock_timeout_);
   AclState state = load_locked();

@@ -65,6 +65,9 @@ public:
   Transaction begin();
   // The state (empty if none), under the lock for the duration of the read.
   AclState load();
+  // The state for a dry run: no lock, and a corrupt file is left in place (a warning, and an
+  // empty state). Writes nothing.
+  AclState peek();
 
   const std::vector<std::string>& warnings() const noexcept { return warnings_; }
   std::filesystem::path file_path() const { return home_ / kDirectory / kFileName; }

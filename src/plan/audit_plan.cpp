@@ -97,7 +97,7 @@ public:
       if (!within_budget()) return;
       std::optional<WinPath> child;
       try {
-        child = directory.join(name);
+        child = directory.child(name);
       } catch (const Error&) {
         continue;  // a name that is not a single component (never from a real listing)
       }

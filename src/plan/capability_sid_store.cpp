@@ -204,14 +204,10 @@ StoredCapabilitySids CapabilitySidStore::read() {
   return load_locked();
 }
 
-CapabilitySids CapabilitySidStore::assign(const std::vector<WinPath>& writable_roots) {
-  const std::vector<WinPath> roots = unique_sorted(writable_roots);
-  require_token_capacity(roots.size(), "the writable roots of this command");
-
-  const FileLock lock = FileLock::acquire(lock_path(), lock_timeout_);
-  StoredCapabilitySids stored = load_locked();
+CapabilitySids CapabilitySidStore::complete(StoredCapabilitySids& stored,
+                                            const std::vector<WinPath>& roots, bool& changed) {
   std::set<std::string> used = sids_in_use(stored);
-  bool changed = false;
+  changed = false;
   if (stored.read_only.empty()) {
     stored.read_only = fresh_sid(*random_, used);
     changed = true;
@@ -225,8 +221,33 @@ CapabilitySids CapabilitySidStore::assign(const std::vector<WinPath>& writable_r
     }
     result.writable_roots.push_back({root, it->second});
   }
+  return result;
+}
+
+CapabilitySids CapabilitySidStore::assign(const std::vector<WinPath>& writable_roots) {
+  const std::vector<WinPath> roots = unique_sorted(writable_roots);
+  require_token_capacity(roots.size(), "the writable roots of this command");
+
+  const FileLock lock = FileLock::acquire(lock_path(), lock_timeout_);
+  StoredCapabilitySids stored = load_locked();
+  bool changed = false;
+  CapabilitySids result = complete(stored, roots, changed);
   if (changed) write_file_atomically(file_path(), dump_state_json(to_json_value(stored)));
   return result;
+}
+
+CapabilitySids CapabilitySidStore::preview(const std::vector<WinPath>& writable_roots) {
+  const std::vector<WinPath> roots = unique_sorted(writable_roots);
+  require_token_capacity(roots.size(), "the writable roots of this command");
+  StoredCapabilitySids stored;
+  if (!home_.empty()) {
+    stored = load_versioned_json<StoredCapabilitySids>(file_path(), kVersion, kDescription,
+                                                       stored_capability_sids_from_json, warnings_,
+                                                       CorruptState::leave_in_place)
+                 .value_or(StoredCapabilitySids{});
+  }
+  bool changed = false;
+  return complete(stored, roots, changed);
 }
 
 CapabilitySids CapabilitySidStore::assign_for(const ResolvedPermissions& resolved) {

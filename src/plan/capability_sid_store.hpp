@@ -70,6 +70,13 @@ public:
   // The stored SIDs without creating any (still under the lock; a corrupt file is moved aside).
   StoredCapabilitySids read();
 
+  // assign() for a dry run: the same result shape, but the disk is never written — no lock
+  // file, no move-aside of a corrupt file (a warning instead), no new file. Roots already in
+  // the store get their stored SID; missing ones (and a missing read-only SID) get fresh SIDs
+  // that exist only in the returned value, so a later assign() hands out different ones. A
+  // store with an empty `sandbox_home` reads nothing: every SID is new.
+  CapabilitySids preview(const std::vector<WinPath>& writable_roots);
+
   // Warnings from loads so far (a corrupt file that was moved aside), oldest first.
   const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
@@ -78,6 +85,10 @@ public:
 
 private:
   StoredCapabilitySids load_locked();
+  // The SIDs of `roots` (unique, sorted), adding missing ones to `stored`; `changed` says
+  // whether anything was added.
+  CapabilitySids complete(StoredCapabilitySids& stored, const std::vector<WinPath>& roots,
+                          bool& changed);
 
   std::filesystem::path home_;
   RandomSource* random_;

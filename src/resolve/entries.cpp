@@ -64,7 +64,8 @@ WinPath normalize_through(const FileSystemView& fs, const WinPath& path) {
     if (fs.kind(*current) != NodeKind::missing) {
       if (auto canonical = fs.canonical(*current)) {
         WinPath result = std::move(*canonical);
-        for (auto it = missing_tail.rbegin(); it != missing_tail.rend(); ++it) result = result.join(*it);
+        for (auto it = missing_tail.rbegin(); it != missing_tail.rend(); ++it)
+          result = result.child(*it);
         return result;
       }
     }
@@ -76,13 +77,15 @@ WinPath normalize_through(const FileSystemView& fs, const WinPath& path) {
 }
 
 std::vector<FileSystemSandboxEntry> bind_project_roots(
-    const std::vector<FileSystemSandboxEntry>& entries, const std::vector<WinPath>& workspace_roots) {
+    const std::vector<FileSystemSandboxEntry>& entries,
+    const std::vector<WinPath>& workspace_roots) {
   std::vector<FileSystemSandboxEntry> bound;
   for (const auto& entry : entries) {
     const auto* special = std::get_if<FileSystemSpecialPath>(&entry.path);
     if (special && special->kind == Kind::project_roots) {
       for (const auto& root : workspace_roots) {
-        bound.push_back({special->subpath ? bind_subpath(root, *special->subpath) : root, entry.access});
+        bound.push_back(
+            {special->subpath ? bind_subpath(root, *special->subpath) : root, entry.access});
       }
       continue;
     }
@@ -123,7 +126,8 @@ std::vector<FileSystemSandboxEntry> expand_temp_entries(
 ConcreteEntries::ConcreteEntries(const std::vector<FileSystemSandboxEntry>& bound,
                                  const WinPath& command_cwd, const FileSystemView& fs) {
   for (const auto& entry : bound) {
-    const std::string origin = describe(entry.path) + " = " + std::string(access_mode_name(entry.access));
+    const std::string origin =
+        describe(entry.path) + " = " + std::string(access_mode_name(entry.access));
     if (const auto* exact = std::get_if<WinPath>(&entry.path)) {
       entries_.push_back({normalize_through(fs, *exact), entry.access, origin});
     } else if (const auto* special = std::get_if<FileSystemSpecialPath>(&entry.path);
@@ -131,18 +135,33 @@ ConcreteEntries::ConcreteEntries(const std::vector<FileSystemSandboxEntry>& boun
       entries_.push_back({command_cwd.root(), entry.access, origin});
     }
   }
+  for (std::size_t i = 0; i < entries_.size(); ++i) by_path_[entries_[i].path].push_back(i);
 }
 
+const std::vector<std::size_t>* ConcreteEntries::entries_at(const WinPath& path) const {
+  const auto it = by_path_.find(path);
+  return it == by_path_.end() ? nullptr : &it->second;
+}
+
+bool ConcreteEntries::has_write_entry_at(const WinPath& path) const {
+  const auto* at = entries_at(path);
+  return at && std::any_of(at->begin(), at->end(),
+                           [&](std::size_t i) { return entries_[i].access == Mode::write; });
+}
+
+// The deepest ancestor-or-self carrying entries decides (component count); among entries at
+// that one path the strongest access wins (read < write < deny), the first on ties.
 const ConcreteEntries::Entry* ConcreteEntries::deciding_entry(const WinPath& path) const {
-  const Entry* best = nullptr;
-  for (const auto& entry : entries_) {
-    if (!path.is_within(entry.path)) continue;
-    if (!best || std::pair(entry.path.component_count(), entry.access) >
-                     std::pair(best->path.component_count(), best->access)) {
-      best = &entry;
+  for (std::optional<WinPath> current = path; current; current = current->parent()) {
+    const auto* at = entries_at(*current);
+    if (!at) continue;
+    const Entry* best = nullptr;
+    for (const std::size_t i : *at) {
+      if (!best || entries_[i].access > best->access) best = &entries_[i];
     }
+    return best;
   }
-  return best;
+  return nullptr;
 }
 
 FileSystemAccessMode ConcreteEntries::access(const WinPath& path) const {
@@ -150,23 +169,41 @@ FileSystemAccessMode ConcreteEntries::access(const WinPath& path) const {
   return entry ? entry->access : Mode::deny;
 }
 
-bool ConcreteEntries::can_read(const WinPath& path) const { return winsandbox::can_read(access(path)); }
+bool ConcreteEntries::can_read(const WinPath& path) const {
+  return winsandbox::can_read(access(path));
+}
 
 bool ConcreteEntries::can_write(const WinPath& path, std::string* reason) const {
   if (!winsandbox::can_write(access(path))) return false;
-  for (const auto& writable : entries_) {
-    if (writable.access != Mode::write) continue;
-    const auto relative = path.relative_to(writable.path);
-    if (!relative || relative->empty() || !is_protected_name(relative->front())) continue;
-    const WinPath metadata = writable.path.join(relative->front());
-    const bool granted_inside = std::any_of(entries_.begin(), entries_.end(), [&](const Entry& w) {
-      return w.access == Mode::write && path.is_within(w.path) && w.path.is_within(metadata);
-    });
-    if (granted_inside) return true;
-    if (reason) *reason = "protected metadata `" + metadata.str() + "` of writable entry " + writable.origin;
-    return false;
+  // Write entries strictly above `path` whose child toward `path` is protected metadata, with
+  // that child; the first such entry in profile order decides.
+  struct Candidate {
+    std::size_t entry;
+    WinPath metadata;
+  };
+  std::optional<Candidate> first;
+  WinPath below = path;
+  for (auto current = path.parent(); current; below = *current, current = current->parent()) {
+    if (!is_protected_name(below.filename())) continue;
+    const auto* at = entries_at(*current);
+    if (!at) continue;
+    for (const std::size_t i : *at) {
+      if (entries_[i].access != Mode::write) continue;
+      if (!first || i < first->entry) first = Candidate{i, below};
+      break;  // indices are ascending: the first write entry here is the earliest
+    }
   }
-  return true;
+  if (!first) return true;
+  // A write entry at or above `path` inside the metadata directory grants the write.
+  for (std::optional<WinPath> current = path; current && current->is_within(first->metadata);
+       current = current->parent()) {
+    if (has_write_entry_at(*current)) return true;
+  }
+  if (reason) {
+    *reason = "protected metadata `" + first->metadata.str() + "` of writable entry " +
+              entries_[first->entry].origin;
+  }
+  return false;
 }
 
 }  // namespace winsandbox

@@ -2,8 +2,10 @@
 // canonicalization, and the access rules evaluated over them (reference §3.2).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "winsandbox/environment.hpp"
@@ -19,7 +21,8 @@ WinPath normalize_through(const FileSystemView& fs, const WinPath& path);
 // Replaces symbolic project roots by one entry per workspace root (in root order, same
 // access) and `codex-project-roots://` globs by one absolute glob per root.
 std::vector<FileSystemSandboxEntry> bind_project_roots(
-    const std::vector<FileSystemSandboxEntry>& entries, const std::vector<WinPath>& workspace_roots);
+    const std::vector<FileSystemSandboxEntry>& entries,
+    const std::vector<WinPath>& workspace_roots);
 
 // Replaces each `:tmpdir` entry by one exact entry per TEMP/TMP of the child environment (keys
 // case-insensitive, absolute values only, environment order) and drops `:slash_tmp` entries.
@@ -48,9 +51,18 @@ public:
   // Write access, minus writes into `.git`/`.agents`/`.codex` of a writable entry unless a
   // write entry grants inside them. `reason` (if given) receives why a write was refused.
   bool can_write(const WinPath& path, std::string* reason = nullptr) const;
+  // Whether some entry names exactly `path` (by identity).
+  bool has_entry_at(const WinPath& path) const { return entries_at(path) != nullptr; }
 
 private:
+  // Entries exactly at `path` (indices into entries_, in order), or null.
+  const std::vector<std::size_t>* entries_at(const WinPath& path) const;
+  bool has_write_entry_at(const WinPath& path) const;
+
   std::vector<Entry> entries_;
+  // Identity → entries at that path: queries walk a path's ancestors (O(depth)) instead of
+  // scanning every entry, so resolving n entries is near-linear, not O(n²).
+  std::unordered_map<WinPath, std::vector<std::size_t>> by_path_;
 };
 
 }  // namespace winsandbox

@@ -23,22 +23,28 @@ std::u32string decode(std::string_view utf8) {
   std::u32string out;
   for (std::size_t i = 0; i < utf8.size();) {
     const auto byte = static_cast<unsigned char>(utf8[i]);
-    int length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+    int length = byte < 0x80           ? 1
+                 : (byte >> 5) == 0x6  ? 2
+                 : (byte >> 4) == 0xE  ? 3
+                 : (byte >> 3) == 0x1E ? 4
+                                       : 0;
     if (length == 0 || i + static_cast<std::size_t>(length) > utf8.size()) {
       out.push_back(byte);
       ++i;
       continue;
     }
     char32_t cp = length == 1 ? byte : byte & (0x3F >> (length - 1));
-    for (int k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    for (int k = 1; k < length; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
     out.push_back(cp);
     i += static_cast<std::size_t>(length);
   }
   return out;
 }
 
-std::u32string folded(std::string_view text) { return decode(fold_case(text)); }
-
+std::u32string folded(std::string_view text) {
+  return decode(fold_case(text));
+}
 
 // Parses `[...]` starting at `pos` (the '['); returns nullopt for an unclosed class, which the
 // caller then treats as a literal '['.
@@ -82,7 +88,8 @@ Alternative parse_alternative(const std::u32string& text, std::string_view patte
   for (std::size_t i = 0; i < text.size();) {
     const char32_t c = text[i];
     if (c == U'*') {
-      if (tokens.empty() || tokens.back().kind != Token::Kind::any_run) tokens.push_back(simple_token(Token::Kind::any_run));
+      if (tokens.empty() || tokens.back().kind != Token::Kind::any_run)
+        tokens.push_back(simple_token(Token::Kind::any_run));
       ++i;
     } else if (c == U'?') {
       tokens.push_back(simple_token(Token::Kind::any_one));
@@ -115,10 +122,12 @@ std::vector<Alternative> parse_component(std::string_view component, std::string
     const auto close = text.find(U'}', i + 1);
     if (close == std::u32string::npos) fail(pattern, "unclosed alternate group");
     const std::u32string group = text.substr(i + 1, close - i - 1);
-    if (group.find(U'{') != std::u32string::npos) fail(pattern, "nested alternate groups are not allowed");
+    if (group.find(U'{') != std::u32string::npos)
+      fail(pattern, "nested alternate groups are not allowed");
     std::vector<std::u32string> options;
     std::size_t start = 0;
-    for (std::size_t comma; (comma = group.find(U',', start)) != std::u32string::npos; start = comma + 1) {
+    for (std::size_t comma; (comma = group.find(U',', start)) != std::u32string::npos;
+         start = comma + 1) {
       options.push_back(group.substr(start, comma - start));
     }
     options.push_back(group.substr(start));
@@ -173,7 +182,8 @@ std::vector<std::string> split_components(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto end = text.find_first_of("/\\", start);
-    const auto part = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const auto part =
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!part.empty()) parts.emplace_back(part);
     if (end == std::string_view::npos) break;
     start = end + 1;
@@ -195,12 +205,13 @@ GlobMatcher GlobMatcher::compile(std::string_view pattern) {
   // The literal prefix up to the first component with a metacharacter must be an absolute
   // path; it gives the root and the scan start.
   const auto meta = pattern.find_first_of("*?[{}");
-  const auto cut = meta == std::string_view::npos ? pattern.size() : pattern.find_last_of("/\\", meta);
+  const auto cut =
+      meta == std::string_view::npos ? pattern.size() : pattern.find_last_of("/\\", meta);
   if (cut == std::string_view::npos) fail(pattern, "the pattern must start with an absolute path");
   const std::string_view literal = pattern.substr(0, cut == 0 ? 1 : cut);
-  const auto literal_path = WinPath::try_parse(literal.size() == 2 && literal[1] == ':'
-                                                   ? std::string(literal) + "\\"
-                                                   : std::string(literal));
+  const auto literal_path =
+      WinPath::try_parse(literal.size() == 2 && literal[1] == ':' ? std::string(literal) + "\\"
+                                                                  : std::string(literal));
   if (!literal_path) fail(pattern, "the pattern must start with an absolute path");
   const WinPath root = literal_path->root();
 
@@ -223,19 +234,36 @@ GlobMatcher GlobMatcher::compile(std::string_view pattern) {
   return GlobMatcher(std::string(pattern), root, *literal_path, std::move(segments), literal_count);
 }
 
+namespace {
+
+// A segment that matches any name: `**`, or an alternative made of `*` tokens only.
+bool matches_any_name(const GlobMatcher::Segment& segment) {
+  if (segment.globstar) return true;
+  return std::any_of(segment.alternatives.begin(), segment.alternatives.end(), [](const auto& alt) {
+    return !alt.empty() && std::all_of(alt.begin(), alt.end(), [](const GlobMatcher::Token& t) {
+      return t.kind == GlobMatcher::Token::Kind::any_run;
+    });
+  });
+}
+
+}  // namespace
+
 bool GlobMatcher::match_from(const std::vector<std::u32string>& names, std::size_t ni,
-                             std::size_t si) const {
+                             std::size_t si, std::size_t arbitrary) const {
   if (si == segments_.size()) return ni == names.size();
   const Segment& segment = segments_[si];
   if (segment.globstar) {
     // A trailing `**` needs at least one component; elsewhere it may match none.
     const std::size_t least = si + 1 == segments_.size() ? 1 : 0;
     for (std::size_t take = least; ni + take <= names.size(); ++take) {
-      if (match_from(names, ni + take, si + 1)) return true;
+      if (match_from(names, ni + take, si + 1, arbitrary)) return true;
     }
     return false;
   }
-  return ni < names.size() && segment_matches(segment, names[ni]) && match_from(names, ni + 1, si + 1);
+  if (ni == names.size()) return false;
+  const bool here =
+      ni == arbitrary ? matches_any_name(segment) : segment_matches(segment, names[ni]);
+  return here && match_from(names, ni + 1, si + 1, arbitrary);
 }
 
 bool GlobMatcher::matches(const WinPath& path) const {
@@ -244,10 +272,20 @@ bool GlobMatcher::matches(const WinPath& path) const {
   std::vector<std::u32string> names;
   names.reserve(relative->size());
   for (const auto& name : *relative) names.push_back(folded(name));
-  return match_from(names, 0, 0);
+  return match_from(names, 0, 0, std::u32string::npos);
 }
 
-std::optional<std::uint32_t> GlobMatcher::scan_depth(std::optional<std::uint32_t> configured) const {
+bool GlobMatcher::matches_every_child_of(const WinPath& dir) const {
+  const auto relative = dir.relative_to(root_);
+  if (!relative) return false;
+  std::vector<std::u32string> names;
+  for (const auto& name : *relative) names.push_back(folded(name));
+  names.emplace_back();  // stands for any name; never compared
+  return match_from(names, 0, 0, names.size() - 1);
+}
+
+std::optional<std::uint32_t> GlobMatcher::scan_depth(
+    std::optional<std::uint32_t> configured) const {
   bool recursive = false;
   std::uint32_t parts = 0;
   for (std::size_t i = literal_prefix_segments_; i < segments_.size(); ++i) {
@@ -280,7 +318,7 @@ std::vector<WinPath> expand_glob(const GlobMatcher& glob, std::optional<std::uin
     // Reverse so the depth-first walk visits children in listing order.
     for (auto it = names.rbegin(); it != names.rend(); ++it) {
       try {
-        stack.push_back({current.path.join(*it), current.depth + 1});
+        stack.push_back({current.path.child(*it), current.depth + 1});
       } catch (const Error&) {
         // A name that is not a valid path component cannot be named by a pattern either.
       }

@@ -31,6 +31,9 @@ public:
   static GlobMatcher compile(std::string_view pattern);
 
   bool matches(const WinPath& path) const;
+  // Whether the pattern matches every possible name directly below `dir` (`C:\*`, `C:\**`):
+  // a deny of it leaves nothing under `dir` readable.
+  bool matches_every_child_of(const WinPath& dir) const;
   const std::string& pattern() const noexcept { return pattern_; }
 
   // The longest literal directory prefix: where a filesystem scan starts.
@@ -42,9 +45,9 @@ public:
   // Token of one component pattern; public only for the implementation's helpers.
   struct Token {
     enum class Kind { literal, any_one, any_run, char_class } kind = Kind::literal;
-    char32_t ch = 0;                                        // literal (case-folded)
-    std::vector<std::pair<char32_t, char32_t>> ranges;      // char_class (case-folded)
-    bool negated = false;                                   // char_class
+    char32_t ch = 0;                                    // literal (case-folded)
+    std::vector<std::pair<char32_t, char32_t>> ranges;  // char_class (case-folded)
+    bool negated = false;                               // char_class
   };
   using Alternative = std::vector<Token>;
   struct Segment {
@@ -55,13 +58,14 @@ public:
 private:
   GlobMatcher(std::string pattern, WinPath root, WinPath scan_root, std::vector<Segment> segments,
               std::size_t literal_prefix_segments);
+  // `arbitrary_index` names a position standing for "any name at all" (npos: none).
   bool match_from(const std::vector<std::u32string>& names, std::size_t name_index,
-                  std::size_t segment_index) const;
+                  std::size_t segment_index, std::size_t arbitrary_index) const;
 
   std::string pattern_;
-  WinPath root_;       // drive or share root
-  WinPath scan_root_;  // root + leading literal components
-  std::vector<Segment> segments_;         // every component below root_
+  WinPath root_;                         // drive or share root
+  WinPath scan_root_;                    // root + leading literal components
+  std::vector<Segment> segments_;        // every component below root_
   std::size_t literal_prefix_segments_;  // leading segments that are plain literals
 };
 

@@ -10,7 +10,9 @@ constexpr std::string_view kProxyKeys[] = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PRO
                                            "WSS_PROXY"};
 constexpr std::string_view kAllowLocalBindingKey = "WINSANDBOX_NETWORK_ALLOW_LOCAL_BINDING";
 
-bool iequals(std::string_view a, std::string_view b) { return env_key_equals(a, b); }
+bool iequals(std::string_view a, std::string_view b) {
+  return env_key_equals(a, b);
+}
 
 }  // namespace
 
@@ -64,7 +66,7 @@ NetworkPermissions resolve_network(NetworkAccess network, const Environment& chi
   NetworkPermissions result;
   result.blocked = network != NetworkAccess::enabled;
   result.identity = (result.blocked || options.proxy_enforced) ? NetworkIdentity::offline
-                                                                : NetworkIdentity::online;
+                                                               : NetworkIdentity::online;
   if (result.identity == NetworkIdentity::offline) {
     result.proxy_ports = loopback_proxy_ports(child_env);
     result.allow_local_binding = child_env.get(kAllowLocalBindingKey) == "1";

@@ -1,5 +1,9 @@
 // resolve() and explain(): see include/winsandbox/resolve.hpp.
+#include "winsandbox/resolve.hpp"
+
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "model/file_system_predicates.hpp"
 #include "model/protected_paths.hpp"
@@ -7,7 +11,6 @@
 #include "resolve/glob.hpp"
 #include "resolve/network.hpp"
 #include "winsandbox/error.hpp"
-#include "winsandbox/resolve.hpp"
 
 namespace winsandbox {
 namespace {
@@ -15,24 +18,36 @@ namespace {
 using Kind = FileSystemSpecialPath::Kind;
 using Mode = FileSystemAccessMode;
 
-void push_unique(std::vector<WinPath>& list, const WinPath& path) {
-  if (std::find(list.begin(), list.end(), path) == list.end()) list.push_back(path);
-}
+// Paths in order of first appearance, deduplicated by identity in O(1) per insertion (a linear
+// scan per insertion made resolving large profiles quadratic).
+class UniquePaths {
+public:
+  void add(const WinPath& path) {
+    if (seen_.insert(path).second) paths_.push_back(path);
+  }
+  std::vector<WinPath> release() && { return std::move(paths_); }
+
+private:
+  std::vector<WinPath> paths_;
+  std::unordered_set<WinPath> seen_;
+};
 
 // UNC shares and remote drives cannot carry our ACLs reliably (reference §4.7).
 void require_local(const WinPath& path, const FileSystemView& fs, std::string_view what) {
   if (path.kind() == WinPathKind::device) {
-    throw Error(ErrorCode::invalid_path, std::string(what) + " `" + path.str() + "` is a device path");
+    throw Error(ErrorCode::invalid_path,
+                std::string(what) + " `" + path.str() + "` is a device path");
   }
   if (path.kind() == WinPathKind::unc) {
     throw Error(ErrorCode::unc_path_unsupported,
-                "windows sandbox does not support " + std::string(what) + " on UNC paths: " +
-                    path.str() + ". Use a local drive path.");
+                "windows sandbox does not support " + std::string(what) +
+                    " on UNC paths: " + path.str() + ". Use a local drive path.");
   }
   if (fs.drive_type(path) == DriveType::remote) {
-    throw Error(ErrorCode::unc_path_unsupported,
-                "windows sandbox does not support " + std::string(what) +
-                    " on mapped network drives: " + path.str() + ". Use the underlying local path.");
+    throw Error(ErrorCode::unc_path_unsupported, "windows sandbox does not support " +
+                                                     std::string(what) +
+                                                     " on mapped network drives: " + path.str() +
+                                                     ". Use the underlying local path.");
   }
 }
 
@@ -74,6 +89,7 @@ bool includes_platform_defaults(const std::vector<FileSystemSandboxEntry>& entri
 std::vector<std::string> deny_globs(const std::vector<FileSystemSandboxEntry>& entries,
                                     const WinPath& command_cwd) {
   std::vector<std::string> patterns;
+  std::unordered_set<std::string> seen;
   for (const auto& entry : entries) {
     const auto* glob = std::get_if<GlobPattern>(&entry.path);
     if (!glob || entry.access != Mode::deny) continue;  // globs only ever deny (reference §1.4)
@@ -82,31 +98,43 @@ std::vector<std::string> deny_globs(const std::vector<FileSystemSandboxEntry>& e
       pattern = command_cwd.str() + (command_cwd.is_root() ? "" : "\\") + pattern;
     }
     std::replace(pattern.begin(), pattern.end(), '/', '\\');
-    if (std::find(patterns.begin(), patterns.end(), pattern) == patterns.end()) patterns.push_back(pattern);
+    if (seen.insert(pattern).second) patterns.push_back(std::move(pattern));
   }
   return patterns;
 }
 
-std::vector<WritableRoot> writable_roots(const ConcreteEntries& concrete, const FileSystemView& fs) {
-  std::vector<WinPath> roots;
+std::vector<WritableRoot> writable_roots(const ConcreteEntries& concrete,
+                                         const FileSystemView& fs) {
+  UniquePaths unique_roots;
   for (const auto& entry : concrete.entries()) {
-    if (entry.access == Mode::write && concrete.can_write(entry.path)) push_unique(roots, entry.path);
+    if (entry.access == Mode::write && concrete.can_write(entry.path)) unique_roots.add(entry.path);
+  }
+  const std::vector<WinPath> roots = std::move(unique_roots).release();
+  std::unordered_map<WinPath, std::size_t> root_index;
+  for (std::size_t i = 0; i < roots.size(); ++i) root_index.emplace(roots[i], i);
+
+  std::vector<UniquePaths> subpaths(roots.size());
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    // Built-in protection; an explicit entry for one of these paths wins (reference §3.5).
+    for (const auto& subpath : default_read_only_subpaths(roots[i], {true, true, true}, fs)) {
+      if (!concrete.has_entry_at(subpath)) subpaths[i].add(subpath);
+    }
+  }
+  // Read and deny entries below a root carve out of it (of every root they are below).
+  for (const auto& entry : concrete.entries()) {
+    if (entry.access == Mode::write) continue;
+    std::optional<WinPath> above = entry.path.parent();
+    std::vector<std::size_t> containing;
+    for (; above; above = above->parent()) {
+      if (const auto it = root_index.find(*above); it != root_index.end())
+        containing.push_back(it->second);
+    }
+    if (containing.empty() || concrete.can_write(entry.path)) continue;
+    for (const std::size_t i : containing) subpaths[i].add(entry.path);
   }
   std::vector<WritableRoot> result;
-  for (const auto& root : roots) {
-    WritableRoot writable{root, {}};
-    // Built-in protection; an explicit entry for one of these paths wins (reference §3.5).
-    for (const auto& subpath : default_read_only_subpaths(root, {true, true, true}, fs)) {
-      const bool explicit_rule = std::any_of(concrete.entries().begin(), concrete.entries().end(),
-                                             [&](const auto& e) { return e.path == subpath; });
-      if (!explicit_rule) push_unique(writable.read_only_subpaths, subpath);
-    }
-    // Read and deny entries below the root carve out of it.
-    for (const auto& entry : concrete.entries()) {
-      if (entry.access == Mode::write || entry.path == root || !entry.path.is_within(root)) continue;
-      if (!concrete.can_write(entry.path)) push_unique(writable.read_only_subpaths, entry.path);
-    }
-    result.push_back(std::move(writable));
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    result.push_back({roots[i], std::move(subpaths[i]).release()});
   }
   return result;
 }
@@ -115,32 +143,33 @@ std::vector<WinPath> deny_read_paths(const ConcreteEntries& concrete,
                                      const std::vector<GlobMatcher>& globs,
                                      std::optional<std::uint32_t> max_depth,
                                      const WinPath& command_cwd, const FileSystemView& fs) {
-  std::vector<WinPath> paths;
+  UniquePaths paths;
   for (const auto& entry : concrete.entries()) {
     // `:root = deny` is what "restricted" means anyway; listing it would erase every grant.
     if (entry.access != Mode::deny || entry.path == command_cwd.root()) continue;
-    if (!concrete.can_read(entry.path)) push_unique(paths, entry.path);
+    if (!concrete.can_read(entry.path)) paths.add(entry.path);
   }
   for (const auto& glob : globs) {
-    for (const auto& match : expand_glob(glob, max_depth, fs)) push_unique(paths, match);
+    for (const auto& match : expand_glob(glob, max_depth, fs)) paths.add(match);
   }
-  return paths;
+  return std::move(paths).release();
 }
 
 AclTargets acl_targets(const std::vector<WritableRoot>& roots, const FileSystemView& fs) {
-  AclTargets targets;
+  UniquePaths allow_write, deny_write, protect_missing;
   for (const auto& root : roots) {
-    if (fs.exists(root.root)) push_unique(targets.allow_write, root.root);
+    if (fs.exists(root.root)) allow_write.add(root.root);
     for (const auto& subpath : root.read_only_subpaths) {
       if (fs.exists(subpath)) {
-        push_unique(targets.deny_write, subpath);
+        deny_write.add(subpath);
       } else if (fold_case(subpath.filename()) != fold_case(".git")) {
         // `.git` is never created: a missing one means "not a repository".
-        push_unique(targets.protect_missing, subpath);
+        protect_missing.add(subpath);
       }
     }
   }
-  return targets;
+  return {std::move(allow_write).release(), std::move(deny_write).release(),
+          std::move(protect_missing).release()};
 }
 
 }  // namespace
@@ -156,15 +185,16 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
   const RestrictedFileSystem& file_system = require_enforceable(profile);
 
   require_local(command_cwd, fs, "sandbox working directory");
-  std::vector<WinPath> workspace_roots;
+  UniquePaths unique_workspace_roots;
   for (const auto& root : binding.workspace_roots) {
     require_local(root, fs, "workspace root");
-    push_unique(workspace_roots, normalize_through(fs, root));
+    unique_workspace_roots.add(normalize_through(fs, root));
   }
+  std::vector<WinPath> workspace_roots = std::move(unique_workspace_roots).release();
   const WinPath cwd = normalize_through(fs, command_cwd);
 
-  const auto bound = expand_temp_entries(bind_project_roots(file_system.entries, workspace_roots),
-                                         child_env);
+  const auto bound =
+      expand_temp_entries(bind_project_roots(file_system.entries, workspace_roots), child_env);
   if (has_full_disk_write_access(RestrictedFileSystem{bound, {}})) {
     throw Error(ErrorCode::full_disk_write,
                 "permission profile requests full-disk filesystem writes, which cannot be "
@@ -180,10 +210,10 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
   for (const auto& root : roots) require_local(root.root, fs, "writable root");
 
   const bool full_read = has_full_disk_read_access(bound);
-  std::vector<WinPath> readable;
+  UniquePaths readable;
   if (!full_read) {
     for (const auto& entry : concrete.entries()) {
-      if (can_read(entry.access) && concrete.can_read(entry.path)) push_unique(readable, entry.path);
+      if (can_read(entry.access) && concrete.can_read(entry.path)) readable.add(entry.path);
     }
   }
 
@@ -200,7 +230,7 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
       .network = resolve_network(profile.network(), child_env, options),
       .full_disk_read = full_read,
       .include_platform_defaults = !full_read && includes_platform_defaults(bound),
-      .readable_roots = std::move(readable),
+      .readable_roots = std::move(readable).release(),
       .writable_roots = std::move(roots),
       .deny_read = deny_read_paths(concrete, globs, file_system.glob_scan_max_depth, cwd, fs),
       .acl = std::move(acl),
@@ -218,7 +248,8 @@ PathVerdict explain(const ResolvedPermissions& resolved, const WinPath& path,
     verdict.rule = "no entry covers this path (default: deny)";
     return verdict;
   }
-  verdict.rule = "entry " + entry->path.str() + " = " + std::string(access_mode_name(entry->access));
+  verdict.rule =
+      "entry " + entry->path.str() + " = " + std::string(access_mode_name(entry->access));
   verdict.read = can_read(entry->access);
   // Deny-read ACEs sit on objects, so a path is denied if either spelling — as given or
   // canonical — matches a denied path or glob (reference §3.10).

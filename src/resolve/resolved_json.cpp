@@ -14,7 +14,8 @@ Json to_json_value(const ResolvedPermissions& resolved) {
   out["token_mode"] = token_mode_name(resolved.token_mode);
   Json network = Json::object();
   network["blocked"] = resolved.network.blocked;
-  network["identity"] = resolved.network.identity == NetworkIdentity::offline ? "offline" : "online";
+  network["identity"] =
+      resolved.network.identity == NetworkIdentity::offline ? "offline" : "online";
   network["proxy_ports"] = resolved.network.proxy_ports;
   network["allow_local_binding"] = resolved.network.allow_local_binding;
   out["network"] = std::move(network);

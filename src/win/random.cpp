@@ -9,7 +9,6 @@
 #include <bcrypt.h>
 // clang-format on
 
-#include "plan/random_source.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox::win {
@@ -43,21 +42,3 @@ std::string random_hex(std::size_t byte_count) {
 }
 
 }  // namespace winsandbox::win
-
-namespace winsandbox {
-namespace {
-
-// system_random_source() on Windows (src/plan/random_source.hpp): BCryptGenRandom.
-class SystemRandomSource final : public RandomSource {
-public:
-  void fill(std::span<std::byte> buffer) override { win::fill_random(buffer); }
-};
-
-}  // namespace
-
-RandomSource& system_random_source() {
-  static SystemRandomSource source;
-  return source;
-}
-
-}  // namespace winsandbox

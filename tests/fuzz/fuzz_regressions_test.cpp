@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "fuzz_support.hpp"
@@ -37,6 +39,11 @@ const Target kTargets[] = {
     {"fuzz_snapshot_resolve", check_snapshot_resolve, 10},
     {"fuzz_win_path", check_win_path, 10},
 };
+
+// gtest names the parameter in failure messages.
+void PrintTo(const Target& target, std::ostream* os) {
+  *os << target.name;
+}
 
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> files;
@@ -117,6 +124,50 @@ TEST(FuzzFindings, DevicePathWritableRootIsRefused) {
   const WinPath repo = WinPath::parse("C:\\repo");
   EXPECT_WS_ERROR(resolve(profile, ProfileBinding::for_profile_cwd(repo), repo, {}, fs),
                   ErrorCode::invalid_path, "is a device path");
+}
+
+// fuzz_snapshot_resolve: a directory whose name ends in a space or `.` (creatable through `\\?\`
+// paths) hides its contents from deny-read globs. The glob scan appends listed names with
+// join(), which trims them as Win32 does, so it walks `C:\repo\a` instead of `C:\repo\a `, and
+// the secret below was never denied. Fixed: the scan appends listed names with child().
+TEST(FuzzFindings, DenyReadGlobSeesNamesEndingInSpaceOrDot) {
+  const SnapshotFileSystem fs = SnapshotFileSystem::from_json(
+      R"({"nodes":[{"path":"\\\\?\\C:\\repo\\a \\.env","type":"file"},)"
+      R"({"path":"\\\\?\\C:\\repo\\b.\\.env","type":"file"},)"
+      R"({"path":"C:\\repo\\c\\.env","type":"file"}]})");
+  const PermissionProfile profile = profile_from_json(
+      R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
+      R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
+      R"({"path":{"type":"glob_pattern","pattern":"codex-project-roots://**/*.env"},)"
+      R"("access":"deny"}]},"network":"restricted"})");
+  const WinPath repo = WinPath::parse("C:\\repo");
+  const ResolvedPermissions resolved =
+      resolve(profile, ProfileBinding::for_profile_cwd(repo), repo, {}, fs);
+  std::vector<std::string> denied;
+  for (const auto& path : resolved.deny_read) denied.push_back(path.str());
+  EXPECT_THAT(denied, ::testing::UnorderedElementsAre(
+                          R"(\\?\C:\repo\a \.env)", R"(\\?\C:\repo\b.\.env)", R"(C:\repo\c\.env)"));
+}
+
+// fuzz_win_path: a verbatim path may name a DOS device (`\\?\C:\x\CON`, `nul.txt`): Win32
+// does not interpret names under `\\?\`. Its display form dropped the prefix, so it did not
+// parse back (parse rejects DOS device names without `\\?\`), a profile holding it serialized to
+// JSON that profile_from_json refused, and parent() of a path below such a name threw. Fixed:
+// the display form keeps `\\?\` for every name the non-verbatim parser would reject.
+TEST(FuzzFindings, VerbatimDosDeviceNamesKeepTheirPrefix) {
+  for (const char* text : {R"(\\?\C:\x\CON)", R"(\\?\C:\x\nul.txt)"}) {
+    SCOPED_TRACE(text);
+    const WinPath path = WinPath::parse(text);
+    EXPECT_EQ(path.str(), text);
+    EXPECT_NO_THROW(EXPECT_EQ(WinPath::parse(path.str()), path));
+  }
+  const WinPath below = WinPath::parse(R"(\\?\C:\x\CON\y.)");
+  EXPECT_NO_THROW(EXPECT_EQ(below.parent()->str(), R"(\\?\C:\x\CON)"));
+  const std::string profile =
+      R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
+      R"({"path":{"type":"path","path":"\\\\?\\C:\\x\\nul.txt"},"access":"read"}]},)"
+      R"("network":"restricted"})";
+  EXPECT_NO_THROW(EXPECT_EQ(profile_to_json(profile_from_json(profile)), profile));
 }
 
 // fuzz_win_path (harness, not library): names Win32 would alter keep the `\\?\` prefix in the

@@ -6,7 +6,7 @@
 // * rejection is Error(invalid_snapshot) only;
 // * for every path the snapshot lists (and each of its ancestors): canonical() is idempotent and
 //   never names a link or a missing node; a directory's listed children exist; small-file reads
-//   respect their size limit; every listed path's parent is a directory (following links);
+//   respect their size limit and come only from files;
 // * resolve() either fails with a code it documents or gives a result that satisfies
 //   check_resolved (explain, ACL plan, no-op refresh).
 #include <optional>
@@ -36,14 +36,17 @@ const std::vector<Scenario>& scenarios() {
        R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
        R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"},)"
        R"({"path":{"type":"special","value":{"kind":"tmpdir"}},"access":"write"},)"
-       R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".git"}},"access":"read"},)"
-       R"({"path":{"type":"glob_pattern","pattern":"codex-project-roots://**/*.env"},"access":"deny"}]},)"
+       R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".git"}},)"
+       R"("access":"read"},)"
+       R"({"path":{"type":"glob_pattern","pattern":"codex-project-roots://**/*.env"},)"
+       R"("access":"deny"}]},)"
        R"("network":"restricted"})",
        {"C:\\repo"},
        "C:\\repo\\sub"},
       // 1: read-only with network.
       {R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
-       R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"}]},"network":"enabled"})",
+       R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"}]},)"
+       R"("network":"enabled"})",
        {"C:\\repo"},
        "C:\\repo"},
       // 2: two workspace roots, an extra writable root, exact deny-read and read carve-outs.
@@ -52,7 +55,8 @@ const std::vector<Scenario>& scenarios() {
        R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"},)"
        R"({"path":{"type":"path","path":"D:\\scratch"},"access":"write"},)"
        R"({"path":{"type":"path","path":"C:\\repo\\secret"},"access":"deny"},)"
-       R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":"docs"}},"access":"read"},)"
+       R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":"docs"}},)"
+       R"("access":"read"},)"
        R"({"path":{"type":"glob_pattern","pattern":"C:\\repo\\**\\id_*"},"access":"deny"}],)"
        R"("glob_scan_max_depth":4},"network":"restricted"})",
        {"C:\\repo", "C:\\other"},
@@ -105,7 +109,7 @@ void check_view(const SnapshotFileSystem& fs, const std::vector<WinPath>& paths)
     }
     if (fs.is_directory(path)) {
       for (const auto& name : fs.list_directory(path)) {
-        WS_FUZZ_CHECK(fs.kind(path.join(name)) != NodeKind::missing, path.str() + " / " + name);
+        WS_FUZZ_CHECK(fs.kind(path.child(name)) != NodeKind::missing, path.str() + " / " + name);
       }
     }
   }

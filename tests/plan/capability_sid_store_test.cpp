@@ -226,6 +226,44 @@ TEST(CapabilitySidStore, FileFromANewerVersionIsNeverTouched) {
   EXPECT_FALSE(fs::exists(home.path() / "cap_sids.json.corrupt"));
 }
 
+// preview(): the dry-run read. Same SIDs as assign() for stored roots, in-memory SIDs for the
+// others, and never a byte written (no file, no lock, no move-aside).
+TEST(CapabilitySidStore, PreviewReusesStoredSidsAndWritesNothing) {
+  ScratchDir home;
+  CountingRandom seed(0);
+  const CapabilitySids stored = CapabilitySidStore(home.path(), seed).assign({p("C:\\repo")});
+  fs::remove(home.path() / "cap_sids.json.lock");
+  const std::string before = slurp(home.path() / "cap_sids.json");
+
+  CountingRandom random(200);
+  CapabilitySidStore store(home.path(), random);
+  const CapabilitySids preview = store.preview({p("D:\\new"), p("c:\\REPO")});
+  EXPECT_EQ(preview.read_only, stored.read_only);
+  ASSERT_EQ(preview.writable_roots.size(), 2u);
+  EXPECT_EQ(preview.writable_roots[0], stored.writable_roots[0]);
+  EXPECT_EQ(preview.writable_roots[1].root, p("D:\\new"));
+  EXPECT_EQ(preview.writable_roots[1].sid, "S-1-5-21-3419064776-3486436812-3553808848-3621180884");
+  EXPECT_EQ(slurp(home.path() / "cap_sids.json"), before);
+  EXPECT_FALSE(fs::exists(home.path() / "cap_sids.json.lock"));
+  EXPECT_TRUE(store.warnings().empty());
+}
+
+TEST(CapabilitySidStore, PreviewLeavesCorruptAndNewerFilesAlone) {
+  ScratchDir home;
+  spit(home.path() / "cap_sids.json", "{broken");
+  CountingRandom random(0);
+  CapabilitySidStore store(home.path(), random);
+  const CapabilitySids preview = store.preview({p("C:\\repo")});
+  EXPECT_EQ(preview.read_only, "S-1-5-21-50462976-117835012-185207048-252579084");
+  EXPECT_EQ(slurp(home.path() / "cap_sids.json"), "{broken");
+  EXPECT_FALSE(fs::exists(home.path() / "cap_sids.json.corrupt"));
+  ASSERT_EQ(store.warnings().size(), 1u);
+  EXPECT_NE(store.warnings()[0].find("left it in place"), std::string::npos);
+
+  spit(home.path() / "cap_sids.json", "{\"version\": 2}");
+  EXPECT_WS_ERROR(store.preview({p("C:\\repo")}), ErrorCode::io_error, "newer winsandbox");
+}
+
 TEST(CapabilitySidStore, TooManyRootsFailBeforeAnythingIsPersisted) {
   ScratchDir home;
   std::vector<WinPath> roots;

@@ -468,6 +468,38 @@ bool within(std::string_view inner, std::string_view outer) {
   return WinPath::parse(inner).is_within(WinPath::parse(outer));
 }
 
+TEST(WinPathChild, AppendsListedNamesLiterally) {
+  const WinPath repo = WinPath::parse(R"(C:\repo)");
+  EXPECT_EQ(repo.child("src").str(), R"(C:\repo\src)");
+  // Names Win32 would alter keep their exact spelling through `\\?\`; join() trims them.
+  EXPECT_EQ(repo.child("a ").str(), R"(\\?\C:\repo\a )");
+  EXPECT_EQ(repo.child("b.").str(), R"(\\?\C:\repo\b.)");
+  EXPECT_NE(repo.child("a "), repo.join("a "));
+  EXPECT_EQ(repo.child("CON").str(), R"(\\?\C:\repo\CON)");
+  EXPECT_EQ(WinPath::parse(R"(\\srv\share)").child("nul.txt").str(),
+            R"(\\?\UNC\srv\share\nul.txt)");
+  EXPECT_EQ(repo.child("a ").child("x").str(), R"(\\?\C:\repo\a \x)");
+}
+
+TEST(WinPathChild, RejectsWhatIsNotOneName) {
+  const WinPath repo = WinPath::parse(R"(C:\repo)");
+  for (const char* name : {"", ".", "..", R"(a\b)", "a/b", "a:b", "a*", "a\x01"}) {
+    SCOPED_TRACE(name);
+    EXPECT_THROW((void)repo.child(name), Error);
+  }
+}
+
+TEST(WinPathDisplay, VerbatimReservedDeviceNamesKeepThePrefix) {
+  for (const char* text : {R"(\\?\C:\x\CON)", R"(\\?\C:\x\nul.txt)", R"(\\?\UNC\s\sh\COM1)"}) {
+    SCOPED_TRACE(text);
+    const WinPath path = WinPath::parse(text);
+    EXPECT_EQ(path.str(), text);
+    EXPECT_EQ(WinPath::parse(path.str()), path);
+  }
+  EXPECT_EQ(WinPath::parse(R"(\\?\C:\x\CON\y)").parent()->str(), R"(\\?\C:\x\CON)");
+  EXPECT_EQ(WinPath::parse(R"(\\?\C:\x\CON\y)").parent()->parent()->str(), R"(C:\x)");
+}
+
 TEST(WinPathIsWithin, ComponentWise) {
   EXPECT_TRUE(within(R"(C:\a\b)", R"(C:\a)"));
   EXPECT_FALSE(within(R"(C:\ab)", R"(C:\a)"));

@@ -9,6 +9,11 @@
 namespace winsandbox::cli {
 namespace {
 
+struct ResolveCommandOptions {
+  ResolveInputOptions inputs;
+  bool elevated = false;  // also check the elevated backend's precondition
+};
+
 struct ExplainOptions {
   ResolveInputOptions inputs;
   std::vector<std::string> paths;
@@ -33,9 +38,10 @@ void print_resolved_text(const ResolvedPermissions& r) {
   for (const auto& path : r.deny_read) std::cout << "deny read:        " << path.str() << '\n';
 }
 
-int run_resolve(const ResolveInputOptions& options, const GlobalOptions& global) {
-  const ResolveInputs inputs = load_resolve_inputs(options);
+int run_resolve(const ResolveCommandOptions& options, const GlobalOptions& global) {
+  const ResolveInputs inputs = load_resolve_inputs(options.inputs);
   const ResolvedPermissions resolved = resolve_inputs(inputs);
+  if (options.elevated) validate_elevated_read_access(resolved, *inputs.fs);
   if (global.json) {
     print_line(resolved_to_json(resolved));
   } else {
@@ -63,10 +69,12 @@ int run_explain(const ExplainOptions& options, const GlobalOptions& global) {
 }  // namespace
 
 void add_resolve_commands(CLI::App& app, CommandRunner& runner) {
-  auto resolve_options = std::make_shared<ResolveInputOptions>();
+  auto resolve_options = std::make_shared<ResolveCommandOptions>();
   CLI::App* resolve_cmd = app.add_subcommand(
       "resolve", "Resolve a permission profile into Windows-native permissions");
-  add_resolve_input_options(*resolve_cmd, *resolve_options, /*cwd_required=*/true);
+  add_resolve_input_options(*resolve_cmd, resolve_options->inputs, /*cwd_required=*/true);
+  resolve_cmd->add_flag("--elevated", resolve_options->elevated,
+                        "Also require what the elevated backend needs (readable `:root`)");
   resolve_cmd->callback([&runner, resolve_options] {
     runner.set([&runner, resolve_options] { return run_resolve(*resolve_options, runner.global); });
   });

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add_profile_commands(app, runner);
   add_ipc_commands(app, runner);
   add_resolve_commands(app, runner);
+  add_plan_command(app, runner);
   add_capture_commands(app, runner);
 
   try {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the benchmarks, then prints the ratio table (bench/PERFORMANCE.md came from it):
+# Builds and runs the benchmarks, then prints the ratio table (the README "Performance" table came from it):
 #   1. native (preset bench, Release, Google Benchmark): build/bench/bench/winsandbox_bench;
 #   2. under Wine (mingw Release build in build/bench-mingw, its own Wine prefix):
 #      bench_capture_wine.exe, the capture engine vs a plain CreateProcessW capture;
@@ -15,6 +15,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$WS_ROOT"
 
+# The comment block above, as help text.
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+
 repetitions=5
 filter=.
 wine=1
@@ -25,7 +28,7 @@ while [ $# -gt 0 ]; do
     --filter) filter=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --no-wine) wine=0; shift ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) usage; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done

@@ -6,15 +6,19 @@
 #   tools/dev/fuzz.sh -t 600 fuzz_win_path # one target, 10 minutes
 #   tools/dev/fuzz.sh -t 3600 --merge      # long run; fold new coverage into the seed corpora
 #
-# Inputs libFuzzer finds go to build/fuzz/corpus/<target>/ (not committed); --merge copies the
-# minimized set that adds coverage into tests/fuzz/corpus/<target>/. A crash, leak, timeout or
-# property violation stops that target, leaves the input in build/fuzz/artifacts/<target>/ and
-# makes the script exit 1 after the remaining targets ran. To turn a finding into a regression
-# test, copy the input into tests/fuzz/regressions/<target>/ (the unit tests replay that
-# directory) and, for a readable test, add a named case to tests/fuzz/fuzz_regressions_test.cpp.
+# Inputs libFuzzer finds go to build/fuzz/corpus/<target>/ (not committed); --merge copies those
+# that add edge coverage into tests/fuzz/corpus/<target>/ (named by SHA-1; commit them). A crash,
+# leak, timeout or property violation stops that target, leaves the input in
+# build/fuzz/artifacts/<target>/ and makes the script exit 1 after the remaining targets ran. To
+# turn a finding into a regression test, copy the input into tests/fuzz/regressions/<target>/ (the
+# unit tests replay that directory) and, for a readable test, add a named case to
+# tests/fuzz/fuzz_regressions_test.cpp.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$WS_ROOT"
+
+# The comment block above, as help text.
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 seconds=10
 merge=0
@@ -23,7 +27,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     -t | --seconds) seconds=$2; shift 2 ;;
     --merge) merge=1; shift ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) usage; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -80,7 +84,9 @@ for target in "${targets[@]}"; do
     tail -n 40 "$log"
     echo "---- inputs: $(ls "$artifacts" 2>/dev/null | tr '\n' ' ')"
   elif [ "$merge" -eq 1 ]; then
-    "$build_dir/tests/fuzz/$target" -merge=1 -max_len=8192 "$seeds" "$work" >>"$log" 2>&1
+    # Edge coverage only (-use_counters=0): a few hundred files per target instead of thousands.
+    "$build_dir/tests/fuzz/$target" -merge=1 -use_counters=0 -max_len=8192 "$seeds" "$work" \
+      >>"$log" 2>&1
     echo "   merged: $(find "$seeds" -type f | wc -l) files in $seeds"
   fi
 done

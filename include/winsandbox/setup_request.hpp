@@ -1,0 +1,184 @@
+// The setup request: what the elevated setup helper (winsandbox-setup.exe) must provision and
+// grant for a command, and the setup marker that records what a full setup provisioned, so that
+// drift (another proxy port, local binding switched on) asks for a new elevated setup
+// (reference/elevated-ipc.md §b.2, §e.2–e.7, with the differences noted below).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "winsandbox/environment.hpp"
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/path.hpp"
+#include "winsandbox/resolve.hpp"
+
+namespace winsandbox {
+
+// Version of the setup request / marker format. A marker from another version means the
+// provisioned state is unknown: a full setup runs again.
+inline constexpr std::uint32_t kSetupVersion = 1;
+
+// Local accounts and group the elevated backend runs commands under (DESIGN §1).
+struct SandboxAccounts {
+  std::string offline_username = "WinSandboxOffline";
+  std::string online_username = "WinSandboxOnline";
+  friend bool operator==(const SandboxAccounts&, const SandboxAccounts&) = default;
+};
+
+// What the helper does.
+//
+// | mode           | JSON             | users / firewall | ACLs (roots, denies) | writes marker |
+// |----------------|------------------|------------------|----------------------|---------------|
+// | full           | "full"           | provisioned      | applied              | yes           |
+// | refresh        | "refresh"        | untouched        | applied              | no            |
+// | provision_only | "provision-only" | provisioned      | untouched            | yes           |
+//
+// (The reference spells refresh as mode "full" + `refresh_only: true`; one field is enough.)
+enum class SetupMode { full, refresh, provision_only };
+
+struct SetupRequest {
+  std::uint32_t version = kSetupVersion;
+  SandboxAccounts accounts;
+  WinPath sandbox_home;
+  // The bound workspace roots (what `:project_roots` meant for this command; DESIGN §3).
+  std::vector<WinPath> workspace_roots;
+  // Which account runs the command: the helper configures the offline account's firewall.
+  NetworkIdentity network_identity = NetworkIdentity::offline;
+  std::vector<WinPath> read_roots;         // read+execute for the sandbox group
+  std::vector<WinPath> write_roots;        // write for the group and the root's capability SID
+  std::vector<WinPath> deny_read_paths;    // deny read for the sandbox group
+  std::vector<WinPath> deny_write_paths;   // deny write for the overlapping roots' SIDs
+  std::vector<std::uint16_t> proxy_ports;  // loopback ports the offline account may reach
+  bool allow_local_binding = false;
+  std::string real_user;  // the account whose files these are (gets full access to state dirs)
+  SetupMode mode = SetupMode::full;
+  friend bool operator==(const SetupRequest&, const SetupRequest&) = default;
+};
+
+// Caller choices that replace what is derived from the resolved permissions.
+struct SetupRequestOptions {
+  SetupMode mode = SetupMode::full;
+  SandboxAccounts accounts;
+  // Empty: the child environment's USERNAME, else "Administrators" (as the reference).
+  std::string real_user;
+  // Replace the read roots gathered from the permissions; the platform defaults are added to
+  // the override only when `read_roots_include_platform_defaults`.
+  std::optional<std::vector<WinPath>> read_roots;
+  bool read_roots_include_platform_defaults = false;
+  // Replace the write roots (default: the existing writable roots).
+  std::optional<std::vector<WinPath>> write_roots;
+  // Added to the resolved deny-read paths / read-only subpaths.
+  std::vector<WinPath> extra_deny_read;
+  std::vector<WinPath> extra_deny_write;
+};
+
+// Top-level children of %USERPROFILE% that hold credentials and are never granted, whatever the
+// profile says (matched ASCII case-insensitively): .ssh .gnupg .aws .azure .kube .docker .config
+// .npm .pki .terraform.d .tsh .brev.
+const std::vector<std::string_view>& user_profile_secret_dirs();
+
+// Builds the request. Every path comes from `resolved` (already canonical), the options, or the
+// child environment — never from the host process and never a hard-coded drive:
+//
+// * read roots (override absent): when the full disk is readable, the platform defaults,
+//   %USERPROFILE%, the workspace roots, the command cwd and the writable roots; otherwise the
+//   platform defaults if resolved.include_platform_defaults, the readable roots and the
+//   writable roots. With the override: the platform defaults if
+//   read_roots_include_platform_defaults, then the override. Missing paths are dropped, the
+//   others canonicalized through `fs`; after the filters below, anything that is also a write
+//   root is dropped (write access includes read).
+// * platform defaults: the values of %SystemRoot%, %ProgramFiles%, %ProgramFiles(x86)% and
+//   %ProgramData% in `child_env` (names case-insensitive); a missing or non-absolute variable
+//   is skipped.
+// * write roots: resolved.acl.allow_write (existing writable roots), or the override.
+// * deny-read: resolved.deny_read + extra; deny-write: resolved.acl.deny_write,
+//   resolved.acl.protect_missing + extra.
+// * proxy ports and local binding: resolved.network (empty / false for the online identity).
+//
+// Filters applied to both root lists, in this order:
+// 1. a root equal to %USERPROFILE% is replaced by its children (listed through `fs`), so the
+//    filters below can take out the secret ones; a profile that cannot be listed is dropped;
+// 2. anything within a user-profile secret dir (user_profile_secret_dirs) is dropped;
+// 3. anything equal to or within the sandbox home — the home itself and its `.sandbox`,
+//    `.sandbox-bin`, `.sandbox-secrets` state dirs — is dropped (the helper gives those dirs
+//    their own DACLs; the reference adds `.sandbox-bin` to the read roots, we never list it);
+// 4. duplicates (by path identity) are dropped, first occurrence kept.
+// Deny lists are not filtered (a deny never widens access). Known limit: a root that merely
+// *contains* the sandbox home or a secret dir (`C:\`, `%USERPROFILE%\AppData` holding the
+// default sandbox home) is kept whole — only %USERPROFILE% itself is split into its children.
+// The helper's own DACL on `.sandbox-secrets` (sandbox group denied) still protects the
+// credentials there; other secrets below such an ancestor are as readable as the profile says.
+SetupRequest build_setup_request(const ResolvedPermissions& resolved, const WinPath& sandbox_home,
+                                 const Environment& child_env, const FileSystemView& fs,
+                                 const SetupRequestOptions& options = {});
+
+// What a completed full (or provision-only) setup provisioned, written by the helper to
+// `<sandbox_home>\.sandbox\setup_marker.json`.
+struct SetupMarker {
+  std::uint32_t version = kSetupVersion;
+  SandboxAccounts accounts;
+  std::string created_at;  // RFC 3339 UTC; informational, may be empty
+  std::vector<std::uint16_t> proxy_ports;
+  bool allow_local_binding = false;
+  friend bool operator==(const SetupMarker&, const SetupMarker&) = default;
+};
+
+// The marker a successful setup for `request` leaves behind.
+SetupMarker setup_marker_for(const SetupRequest& request, std::string created_at = {});
+
+// Why the provisioned state no longer fits a request.
+//
+// | kind                   | when                                                          |
+// |------------------------|---------------------------------------------------------------|
+// | marker_missing         | no marker (setup never completed)                             |
+// | version_changed        | marker version != request version                             |
+// | accounts_changed       | other account names                                           |
+// | proxy_ports_changed    | offline identity only: other loopback proxy ports             |
+// | local_binding_changed  | offline identity only: allow_local_binding differs            |
+//
+// The online identity has no firewall rules, so its proxy settings never drift (reference
+// `setup_marker_request_mismatch_reason_ignores_proxy_drift_for_online_identity`).
+enum class SetupDriftKind {
+  marker_missing,
+  version_changed,
+  accounts_changed,
+  proxy_ports_changed,
+  local_binding_changed,
+};
+
+struct SetupDrift {
+  SetupDriftKind kind = SetupDriftKind::marker_missing;
+  std::string
+      message;  // e.g. `offline proxy ports changed (stored [3128], requested [1081, 8080])`
+  friend bool operator==(const SetupDrift&, const SetupDrift&) = default;
+};
+
+// Every reason a full elevated setup must run again before `request` can be served; empty when
+// the marker still fits.
+std::vector<SetupDrift> setup_refresh_needed(const std::optional<SetupMarker>& marker,
+                                             const SetupRequest& request);
+
+std::string_view setup_mode_name(SetupMode mode) noexcept;
+std::string_view setup_drift_kind_name(SetupDriftKind kind) noexcept;
+
+// JSON codecs. Request (compact; keys in this order):
+//   {"version":1,"offline_username":"WinSandboxOffline","online_username":"WinSandboxOnline",
+//    "sandbox_home":"C:\\...","workspace_roots":[...],"network_identity":"offline",
+//    "read_roots":[...],"write_roots":[...],"deny_read_paths":[...],"deny_write_paths":[...],
+//    "proxy_ports":[8080],"allow_local_binding":false,"real_user":"alice","mode":"full"}
+// Marker (pretty, the file form):
+//   {"version":1,"offline_username":…,"online_username":…,"created_at":"…","proxy_ports":[…],
+//    "allow_local_binding":false}
+// Decoding validates every field (absolute paths, ports 1–65535, known mode and identity names,
+// no unknown fields) and throws Error(invalid_argument) naming the JSON path. A request whose
+// version is not kSetupVersion is rejected (invalid_argument); a marker of any version decodes
+// (drift detection reports it).
+std::string setup_request_to_json(const SetupRequest& request);
+SetupRequest setup_request_from_json(std::string_view json);
+std::string setup_marker_to_json(const SetupMarker& marker);
+SetupMarker setup_marker_from_json(std::string_view json);
+
+}  // namespace winsandbox

@@ -1,0 +1,409 @@
+// The setup request, marker and drift detection (include/winsandbox/setup_request.hpp).
+#include "plan/setup_request.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "common/atomic_file.hpp"
+#include "common/text.hpp"
+#include "resolve/resolved_json.hpp"
+#include "winsandbox/error.hpp"
+
+namespace winsandbox {
+namespace {
+
+// Platform default read roots, as child-environment variables (never a literal `C:`).
+constexpr std::array<std::string_view, 4> kPlatformDefaultVariables{
+    "SystemRoot", "ProgramFiles", "ProgramFiles(x86)", "ProgramData"};
+
+constexpr std::array kModes{SetupMode::full, SetupMode::refresh, SetupMode::provision_only};
+
+std::optional<WinPath> env_path(const Environment& env, std::string_view key) {
+  const auto value = env.get(key);
+  if (!value) return std::nullopt;
+  return WinPath::try_parse(trim_ascii(*value));
+}
+
+// `path` if it exists, canonicalized through `fs` (itself when the view cannot resolve it).
+std::optional<WinPath> canonical_existing(const WinPath& path, const FileSystemView& fs) {
+  if (!fs.exists(path)) return std::nullopt;
+  return fs.canonical(path).value_or(path);
+}
+
+void append(std::vector<WinPath>& out, const std::vector<WinPath>& paths) {
+  out.insert(out.end(), paths.begin(), paths.end());
+}
+
+std::vector<WinPath> platform_default_read_roots(const Environment& env) {
+  std::vector<WinPath> roots;
+  for (const auto key : kPlatformDefaultVariables) {
+    if (auto path = env_path(env, key)) roots.push_back(std::move(*path));
+  }
+  return roots;
+}
+
+bool is_secret_profile_child(const std::string& name) {
+  const auto& secrets = user_profile_secret_dirs();
+  return std::any_of(secrets.begin(), secrets.end(),
+                     [&name](std::string_view secret) { return iequals_ascii(name, secret); });
+}
+
+// The filters of build_setup_request (steps 1–4), over canonical existing paths.
+class RootFilter {
+public:
+  RootFilter(const WinPath& sandbox_home, std::optional<WinPath> user_profile,
+             const FileSystemView& fs)
+      : sandbox_home_(sandbox_home), user_profile_(std::move(user_profile)), fs_(fs) {}
+
+  std::vector<WinPath> apply(const std::vector<WinPath>& candidates) const {
+    std::vector<WinPath> expanded;
+    for (const auto& candidate : candidates) {
+      const auto path = canonical_existing(candidate, fs_);
+      if (!path) continue;
+      if (user_profile_ && *path == *user_profile_) {
+        append(expanded, profile_children());
+      } else {
+        expanded.push_back(*path);
+      }
+    }
+    std::vector<WinPath> kept;
+    std::set<WinPath> seen;
+    for (auto& path : expanded) {
+      if (in_secret_dir(path) || path.is_within(sandbox_home_)) continue;
+      if (seen.insert(path).second) kept.push_back(std::move(path));
+    }
+    return kept;
+  }
+
+private:
+  std::vector<WinPath> profile_children() const {
+    std::vector<WinPath> children;
+    for (const auto& name : fs_.list_directory(*user_profile_)) {
+      children.push_back(user_profile_->join(name));
+    }
+    std::sort(children.begin(), children.end());
+    return children;
+  }
+
+  bool in_secret_dir(const WinPath& path) const {
+    if (!user_profile_) return false;
+    const auto below = path.relative_to(*user_profile_);
+    return below && !below->empty() && is_secret_profile_child(below->front());
+  }
+
+  const WinPath& sandbox_home_;
+  std::optional<WinPath> user_profile_;
+  const FileSystemView& fs_;
+};
+
+std::vector<WinPath> gathered_read_roots(const ResolvedPermissions& resolved,
+                                         const Environment& env,
+                                         const std::optional<WinPath>& user_profile,
+                                         const SetupRequestOptions& options) {
+  std::vector<WinPath> roots;
+  if (options.read_roots) {
+    if (options.read_roots_include_platform_defaults)
+      append(roots, platform_default_read_roots(env));
+    append(roots, *options.read_roots);
+    return roots;
+  }
+  if (resolved.full_disk_read || resolved.include_platform_defaults) {
+    append(roots, platform_default_read_roots(env));
+  }
+  if (resolved.full_disk_read) {
+    if (user_profile) roots.push_back(*user_profile);
+    append(roots, resolved.workspace_roots);
+    roots.push_back(resolved.command_cwd);
+  }
+  append(roots, resolved.readable_roots);
+  for (const auto& root : resolved.writable_roots) roots.push_back(root.root);
+  return roots;
+}
+
+std::vector<WinPath> unique(std::vector<WinPath> paths) {
+  std::vector<WinPath> out;
+  std::set<WinPath> seen;
+  for (auto& path : paths) {
+    if (seen.insert(path).second) out.push_back(std::move(path));
+  }
+  return out;
+}
+
+std::string format_ports(const std::vector<std::uint16_t>& ports) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += std::to_string(ports[i]);
+  }
+  return out + "]";
+}
+
+std::string_view identity_name(NetworkIdentity identity) {
+  return identity == NetworkIdentity::offline ? "offline" : "online";
+}
+
+// ---- decoding helpers -----------------------------------------------------------------------
+
+std::vector<WinPath> paths_from(const JsonCursor& cursor) {
+  std::vector<WinPath> paths;
+  const auto& items = cursor.array();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const JsonCursor item = cursor.element(i);
+    const auto path = WinPath::try_parse(item.string());
+    if (!path) item.fail("not an absolute Windows path");
+    paths.push_back(*path);
+  }
+  return paths;
+}
+
+std::vector<std::uint16_t> ports_from(const JsonCursor& cursor) {
+  std::vector<std::uint16_t> ports;
+  const auto& items = cursor.array();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const JsonCursor item = cursor.element(i);
+    const std::uint64_t port = item.unsigned_integer();
+    if (port == 0 || port > 65535) item.fail("not a port (1-65535)");
+    ports.push_back(static_cast<std::uint16_t>(port));
+  }
+  return ports;
+}
+
+std::uint32_t version_from(const JsonCursor& cursor) {
+  const std::uint64_t version = cursor.unsigned_integer();
+  if (version > 0xFFFFFFFFULL) cursor.fail("version out of range");
+  return static_cast<std::uint32_t>(version);
+}
+
+SandboxAccounts accounts_from(const JsonCursor& cursor) {
+  return SandboxAccounts{cursor.field("offline_username").string(),
+                         cursor.field("online_username").string()};
+}
+
+void put_accounts(Json& out, const SandboxAccounts& accounts) {
+  out["offline_username"] = accounts.offline_username;
+  out["online_username"] = accounts.online_username;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& user_profile_secret_dirs() {
+  static const std::vector<std::string_view> dirs{".ssh",  ".gnupg",       ".aws",    ".azure",
+                                                  ".kube", ".docker",      ".config", ".npm",
+                                                  ".pki",  ".terraform.d", ".tsh",    ".brev"};
+  return dirs;
+}
+
+SetupRequest build_setup_request(const ResolvedPermissions& resolved, const WinPath& sandbox_home,
+                                 const Environment& child_env, const FileSystemView& fs,
+                                 const SetupRequestOptions& options) {
+  std::optional<WinPath> user_profile = env_path(child_env, "USERPROFILE");
+  if (user_profile) user_profile = fs.canonical(*user_profile).value_or(*user_profile);
+  const RootFilter filter(sandbox_home, user_profile, fs);
+
+  SetupRequest request{.version = kSetupVersion,
+                       .accounts = options.accounts,
+                       .sandbox_home = sandbox_home,
+                       .workspace_roots = resolved.workspace_roots,
+                       .network_identity = resolved.network.identity,
+                       .read_roots = {},
+                       .write_roots = {},
+                       .deny_read_paths = {},
+                       .deny_write_paths = {},
+                       .proxy_ports = {},
+                       .allow_local_binding = false,
+                       .real_user = options.real_user,
+                       .mode = options.mode};
+
+  request.write_roots = filter.apply(options.write_roots.value_or(resolved.acl.allow_write));
+  const std::set<WinPath> write_set(request.write_roots.begin(), request.write_roots.end());
+  for (auto& root : filter.apply(gathered_read_roots(resolved, child_env, user_profile, options))) {
+    if (!write_set.contains(root)) request.read_roots.push_back(std::move(root));
+  }
+
+  std::vector<WinPath> deny_read = resolved.deny_read;
+  append(deny_read, options.extra_deny_read);
+  request.deny_read_paths = unique(std::move(deny_read));
+  std::vector<WinPath> deny_write = resolved.acl.deny_write;
+  append(deny_write, resolved.acl.protect_missing);
+  append(deny_write, options.extra_deny_write);
+  request.deny_write_paths = unique(std::move(deny_write));
+
+  if (resolved.network.identity == NetworkIdentity::offline) {
+    request.proxy_ports = resolved.network.proxy_ports;
+    request.allow_local_binding = resolved.network.allow_local_binding;
+  }
+  if (request.real_user.empty()) {
+    const auto username = child_env.get("USERNAME");
+    request.real_user = username && !username->empty() ? std::string(*username) : "Administrators";
+  }
+  return request;
+}
+
+SetupMarker setup_marker_for(const SetupRequest& request, std::string created_at) {
+  return SetupMarker{.version = request.version,
+                     .accounts = request.accounts,
+                     .created_at = std::move(created_at),
+                     .proxy_ports = request.proxy_ports,
+                     .allow_local_binding = request.allow_local_binding};
+}
+
+std::vector<SetupDrift> setup_refresh_needed(const std::optional<SetupMarker>& marker,
+                                             const SetupRequest& request) {
+  if (!marker) {
+    return {{SetupDriftKind::marker_missing, "sandbox setup marker missing"}};
+  }
+  std::vector<SetupDrift> drift;
+  if (marker->version != request.version) {
+    drift.push_back({SetupDriftKind::version_changed,
+                     "setup version changed (stored " + std::to_string(marker->version) +
+                         ", requested " + std::to_string(request.version) + ")"});
+  }
+  if (marker->accounts != request.accounts) {
+    drift.push_back({SetupDriftKind::accounts_changed,
+                     "sandbox accounts changed (stored " + marker->accounts.offline_username + "/" +
+                         marker->accounts.online_username + ", requested " +
+                         request.accounts.offline_username + "/" +
+                         request.accounts.online_username + ")"});
+  }
+  if (request.network_identity == NetworkIdentity::offline) {
+    if (marker->proxy_ports != request.proxy_ports) {
+      drift.push_back({SetupDriftKind::proxy_ports_changed,
+                       "offline proxy ports changed (stored " + format_ports(marker->proxy_ports) +
+                           ", requested " + format_ports(request.proxy_ports) + ")"});
+    }
+    if (marker->allow_local_binding != request.allow_local_binding) {
+      drift.push_back({SetupDriftKind::local_binding_changed,
+                       std::string("offline local binding changed (stored ") +
+                           (marker->allow_local_binding ? "true" : "false") + ", requested " +
+                           (request.allow_local_binding ? "true" : "false") + ")"});
+    }
+  }
+  return drift;
+}
+
+std::string_view setup_mode_name(SetupMode mode) noexcept {
+  switch (mode) {
+    case SetupMode::full: return "full";
+    case SetupMode::refresh: return "refresh";
+    case SetupMode::provision_only: return "provision-only";
+  }
+  return "full";
+}
+
+std::string_view setup_drift_kind_name(SetupDriftKind kind) noexcept {
+  switch (kind) {
+    case SetupDriftKind::marker_missing: return "marker_missing";
+    case SetupDriftKind::version_changed: return "version_changed";
+    case SetupDriftKind::accounts_changed: return "accounts_changed";
+    case SetupDriftKind::proxy_ports_changed: return "proxy_ports_changed";
+    case SetupDriftKind::local_binding_changed: return "local_binding_changed";
+  }
+  return "marker_missing";
+}
+
+// ---- JSON -----------------------------------------------------------------------------------
+
+Json to_json_value(const SetupRequest& request) {
+  Json out = Json::object();
+  out["version"] = request.version;
+  put_accounts(out, request.accounts);
+  out["sandbox_home"] = request.sandbox_home.str();
+  out["workspace_roots"] = paths_to_json(request.workspace_roots);
+  out["network_identity"] = identity_name(request.network_identity);
+  out["read_roots"] = paths_to_json(request.read_roots);
+  out["write_roots"] = paths_to_json(request.write_roots);
+  out["deny_read_paths"] = paths_to_json(request.deny_read_paths);
+  out["deny_write_paths"] = paths_to_json(request.deny_write_paths);
+  out["proxy_ports"] = request.proxy_ports;
+  out["allow_local_binding"] = request.allow_local_binding;
+  out["real_user"] = request.real_user;
+  out["mode"] = setup_mode_name(request.mode);
+  return out;
+}
+
+SetupRequest setup_request_from_json(const JsonCursor& cursor) {
+  cursor.reject_unknown_fields({"version", "offline_username", "online_username", "sandbox_home",
+                                "workspace_roots", "network_identity", "read_roots", "write_roots",
+                                "deny_read_paths", "deny_write_paths", "proxy_ports",
+                                "allow_local_binding", "real_user", "mode"});
+  const JsonCursor version = cursor.field("version");
+  if (version_from(version) != kSetupVersion) {
+    version.fail("unsupported setup request version (expected " + std::to_string(kSetupVersion) +
+                 ")");
+  }
+  const JsonCursor home = cursor.field("sandbox_home");
+  const auto sandbox_home = WinPath::try_parse(home.string());
+  if (!sandbox_home) home.fail("not an absolute Windows path");
+
+  SetupRequest request{.version = kSetupVersion,
+                       .accounts = accounts_from(cursor),
+                       .sandbox_home = *sandbox_home,
+                       .workspace_roots = paths_from(cursor.field("workspace_roots")),
+                       .network_identity = NetworkIdentity::offline,
+                       .read_roots = paths_from(cursor.field("read_roots")),
+                       .write_roots = paths_from(cursor.field("write_roots")),
+                       .deny_read_paths = paths_from(cursor.field("deny_read_paths")),
+                       .deny_write_paths = paths_from(cursor.field("deny_write_paths")),
+                       .proxy_ports = ports_from(cursor.field("proxy_ports")),
+                       .allow_local_binding = cursor.field("allow_local_binding").boolean(),
+                       .real_user = cursor.field("real_user").string(),
+                       .mode = SetupMode::full};
+  const JsonCursor identity = cursor.field("network_identity");
+  if (identity.string() == "online") {
+    request.network_identity = NetworkIdentity::online;
+  } else if (identity.string() != "offline") {
+    identity.fail("unknown network identity `" + identity.string() + "`");
+  }
+  const JsonCursor mode = cursor.field("mode");
+  const auto known = std::find_if(kModes.begin(), kModes.end(), [&mode](SetupMode candidate) {
+    return setup_mode_name(candidate) == mode.string();
+  });
+  if (known == kModes.end()) mode.fail("unknown setup mode `" + mode.string() + "`");
+  request.mode = *known;
+  return request;
+}
+
+Json to_json_value(const SetupMarker& marker) {
+  Json out = Json::object();
+  out["version"] = marker.version;
+  put_accounts(out, marker.accounts);
+  out["created_at"] = marker.created_at;
+  out["proxy_ports"] = marker.proxy_ports;
+  out["allow_local_binding"] = marker.allow_local_binding;
+  return out;
+}
+
+SetupMarker setup_marker_from_json(const JsonCursor& cursor) {
+  cursor.reject_unknown_fields({"version", "offline_username", "online_username", "created_at",
+                                "proxy_ports", "allow_local_binding"});
+  SetupMarker marker{.version = version_from(cursor.field("version")),
+                     .accounts = accounts_from(cursor),
+                     .created_at = {},
+                     .proxy_ports = ports_from(cursor.field("proxy_ports")),
+                     .allow_local_binding = cursor.field("allow_local_binding").boolean()};
+  if (const auto created_at = cursor.optional_field("created_at", true)) {
+    marker.created_at = created_at->string();
+  }
+  return marker;
+}
+
+std::string setup_request_to_json(const SetupRequest& request) {
+  return dump_json(to_json_value(request));
+}
+
+SetupRequest setup_request_from_json(std::string_view json) {
+  const Json document = parse_json(json, ErrorCode::invalid_argument);
+  return setup_request_from_json(JsonCursor(document, ErrorCode::invalid_argument));
+}
+
+std::string setup_marker_to_json(const SetupMarker& marker) {
+  return dump_state_json(to_json_value(marker));
+}
+
+SetupMarker setup_marker_from_json(std::string_view json) {
+  const Json document = parse_json(json, ErrorCode::invalid_argument);
+  return setup_marker_from_json(JsonCursor(document, ErrorCode::invalid_argument));
+}
+
+}  // namespace winsandbox
