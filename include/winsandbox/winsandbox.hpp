@@ -3,6 +3,7 @@
 
 #include "winsandbox/acl_plan.hpp"
 #include "winsandbox/capability_sids.hpp"
+#include "winsandbox/capture.hpp"
 #include "winsandbox/child_env.hpp"
 #include "winsandbox/command_line.hpp"
 #include "winsandbox/environment.hpp"
@@ -13,6 +14,7 @@
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"
 #include "winsandbox/resolve.hpp"
+#include "winsandbox/session.hpp"
 #include "winsandbox/setup_request.hpp"
 #include "winsandbox/snapshot_fs.hpp"
 #include "winsandbox/spawn_context.hpp"

@@ -1,5 +1,6 @@
 // RAII owners for every Win32 resource the library holds. This is the one place that calls
-// CloseHandle / LocalFree / CloseDesktop / ClosePseudoConsole / DeleteProcThreadAttributeList;
+// CloseHandle / LocalFree / CloseDesktop / ClosePseudoConsole /
+// FreeEnvironmentStringsW / DeleteProcThreadAttributeList;
 // everything else holds one of these types (the WIL `unique_any` pattern).
 #pragma once
 
@@ -88,10 +89,19 @@ struct PseudoConsoleTraits {
   static void close(pointer p) noexcept { ::ClosePseudoConsole(p); }
 };
 
+// The block GetEnvironmentStringsW returns.
+struct EnvironmentStringsTraits {
+  using pointer = LPWCH;
+  static pointer invalid() noexcept { return nullptr; }
+  static bool is_valid(pointer p) noexcept { return p != nullptr; }
+  static void close(pointer p) noexcept { ::FreeEnvironmentStringsW(p); }
+};
+
 // Kernel object handles: files, pipes, events, processes, threads, tokens, jobs.
 using UniqueHandle = UniqueResource<HandleTraits>;
 using UniqueDesktop = UniqueResource<DesktopTraits>;
 using UniquePseudoConsole = UniqueResource<PseudoConsoleTraits>;
+using UniqueEnvironmentStrings = UniqueResource<EnvironmentStringsTraits>;
 
 // Outputs of ConvertStringSidToSidW (PSID), ConvertStringSecurityDescriptorToSecurityDescriptorW
 // (PSECURITY_DESCRIPTOR), SetEntriesInAclW (PACL), FormatMessageW (LPWSTR), ...

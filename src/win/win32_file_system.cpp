@@ -4,12 +4,15 @@
 
 #include <memory>
 
+#include "win/long_path.hpp"
 #include "win/unicode.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/fs_view.hpp"
 
 namespace winsandbox {
 namespace {
+
+using win::long_path;
 
 struct HandleCloser {
   void operator()(HANDLE h) const noexcept {
@@ -24,16 +27,6 @@ struct FindCloser {
   }
 };
 using ScopedFindHandle = std::unique_ptr<void, FindCloser>;
-
-// `\\?\C:\x` / `\\?\UNC\server\share\x`: no MAX_PATH limit, no further normalization.
-std::wstring long_path(const WinPath& path) {
-  switch (path.kind()) {
-    case WinPathKind::drive: return L"\\\\?\\" + win::to_wide(path.str());
-    case WinPathKind::unc: return L"\\\\?\\UNC\\" + win::to_wide(path.str().substr(2));
-    case WinPathKind::device: break;
-  }
-  return win::to_wide(path.str());
-}
 
 ScopedFileHandle open_for_query(const WinPath& path, DWORD access) {
   HANDLE h = CreateFileW(long_path(path).c_str(), access,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,9 @@
 #include "win/unicode.hpp"
 #include "winsandbox/command_line.hpp"
 #include "winsandbox/environment.hpp"
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/legacy_policy.hpp"
+#include "winsandbox/resolve.hpp"
 #include "winsandbox/path.hpp"
 
 namespace winsandbox::win::test {
@@ -101,6 +105,27 @@ inline std::string expected_pattern(char first, std::size_t count) {
   std::string bytes(count, '\0');
   for (std::size_t i = 0; i < count; ++i) bytes[i] = static_cast<char>(first + i % 26);
   return bytes;
+}
+
+// Fills a sandboxed request (CaptureRequest or SessionRequest: same field names) for helper
+// `name` with `args`: the workspace-write legacy profile bound to `workspace`, the small base
+// environment, `sandbox_home`.
+template <typename Request>
+void fill_sandboxed_request(Request& request, const WinPath& workspace,
+                            const std::filesystem::path& sandbox_home, std::string_view name,
+                            std::vector<std::string> args = {}) {
+  request.profile = profile_from_legacy_policy(parse_policy_string("workspace-write"), workspace,
+                                               *open_host_file_system());
+  request.binding = ProfileBinding::for_profile_cwd(workspace);
+  request.command = {helper_path(name).str()};
+  request.command.insert(request.command.end(), args.begin(), args.end());
+  request.env = base_environment();
+  request.sandbox_home = sandbox_home;
+}
+
+// The Windows spelling of a host path.
+inline WinPath win_path_of(const std::filesystem::path& path) {
+  return WinPath::parse(to_utf8(path.wstring()));
 }
 
 }  // namespace winsandbox::win::test

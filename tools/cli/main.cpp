@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
       "winsandbox: run commands in a Windows sandbox described by a permission profile.\n"
       "Examples:\n"
       "  winsandbox profile check profile.json\n"
-      "  winsandbox profile from-policy workspace-write --cwd C:\\repo\n"};
+      "  winsandbox profile from-policy workspace-write --cwd C:\\repo\n"
+      "  winsandbox capture --policy workspace-write --profile-cwd C:\\repo -- cmd /c echo hi\n"};
   app.set_version_flag("--version", std::string(winsandbox::kVersion));
   app.fallthrough();
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   add_ipc_commands(app, runner);
   add_resolve_commands(app, runner);
   add_plan_command(app, runner);
+  add_capture_commands(app, runner);
 
   try {
     app.parse(argc, argv);
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
   } catch (const winsandbox::Error& e) {
     return report_error(e, runner.global);
   } catch (const std::exception& e) {
-    return report_error(winsandbox::Error(winsandbox::ErrorCode::invalid_argument, e.what()), runner.global);
+    return report_error(winsandbox::Error(winsandbox::ErrorCode::invalid_argument, e.what()),
+                        runner.global);
   }
 }

@@ -1,0 +1,95 @@
+// Capture: run one command inside the sandbox a permission profile describes, and return its
+// exit code and its (bounded) stdout and stderr. Behaviour: reference/exec-sessions.md §2.1–2.3
+// and §8, profile-native first (DESIGN §2.8), with the legacy policy-string entry point as a
+// thin converter on top.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "winsandbox/environment.hpp"
+#include "winsandbox/profile.hpp"
+#include "winsandbox/resolve.hpp"
+
+namespace winsandbox {
+
+// Exit code of a timed-out capture (128 + 64, as the reference).
+inline constexpr std::int32_t kCaptureTimeoutExitCode = 192;
+// Default per-stream output cap.
+inline constexpr std::size_t kDefaultCaptureMaxOutputBytes = 1024 * 1024;
+
+struct CaptureRequest {
+  PermissionProfile profile{};
+  // What `:project_roots` binds to (ProfileBinding::for_profile_cwd for the single-cwd API).
+  ProfileBinding binding{};
+  // argv: command[0] is the program, resolved from the child's PATH / PATHEXT and `cwd`.
+  std::vector<std::string> command{};
+  // Absolute directory the command starts in (UTF-8, Windows syntax). Empty: the first
+  // workspace root.
+  std::string cwd{};
+  // The child's environment. PATH and PATHEXT are taken from this process when absent; see
+  // build_child_environment (child_env.hpp) for everything that is added.
+  Environment env{};
+  // nullopt: no limit. Non-negative, 64-bit.
+  std::optional<std::chrono::milliseconds> timeout{};
+  // Bytes for the child's stdin, then end-of-file; nullopt: end-of-file at once.
+  std::optional<std::string> stdin_bytes{};
+  // Per-stream cap on what is kept (the rest is read and dropped; the stream is flagged).
+  std::size_t max_output_bytes = kDefaultCaptureMaxOutputBytes;
+  // Polled while the command runs; returning true ends the whole process tree.
+  std::function<bool()> cancel_requested{};
+  // Where the capability SIDs and the applied ACL state live (required; created if missing).
+  std::filesystem::path sandbox_home{};
+};
+
+struct CaptureResult {
+  // Signed 32-bit (an NTSTATUS like 0xC0000005 is negative); kCaptureTimeoutExitCode when
+  // timed out.
+  std::int32_t exit_code = 0;
+  std::string stdout_bytes;
+  std::string stderr_bytes;
+  bool timed_out = false;
+  bool cancelled = false;
+  bool stdout_truncated = false;
+  bool stderr_truncated = false;
+  // Non-fatal notes (e.g. the NUL device could not be granted).
+  std::vector<std::string> warnings;
+};
+
+// Runs `request.command` under a write-restricted token carrying the profile's capability
+// SIDs, after making the DACLs on disk match the profile's ACL plan (unelevated backend). The
+// steps, all before anything runs: validate the request, resolve the profile against the real
+// disk, build the child environment, find the program, assign capability SIDs, apply the ACL
+// diff (rolled back on failure), grant the NUL device, build the token.
+//
+// Errors (Error codes): invalid_argument (empty command, empty sandbox_home, negative timeout),
+// relative_path / invalid_path (cwd), invalid_path (cwd missing or not a directory),
+// command_not_found, the resolve() codes for unenforceable profiles (profile_not_managed,
+// filesystem_unrestricted, full_disk_write, ...) — never an unsandboxed run —,
+// win32_call_failed / io_error for system failures, and unsupported_platform on non-Windows
+// hosts. Bad input fails before any ACL is touched.
+CaptureResult run_capture_for_permission_profile(const CaptureRequest& request);
+
+// Legacy adapter: `policy` is a policy string (`read-only`, `workspace-write` or JSON;
+// parse_policy_string), converted to a profile with profile_from_legacy_policy against
+// `policy_cwd` (which is also the workspace root); `request.profile` and `request.binding` are
+// replaced. Then run_capture_for_permission_profile.
+CaptureResult run_capture_for_policy(const std::string& policy, const std::string& policy_cwd,
+                                     CaptureRequest request);
+
+// `{"exit_code":0,"stdout":"...","stderr":"...","timed_out":false,"cancelled":false,
+//   "stdout_truncated":false,"stderr_truncated":false,"warnings":[]}` (output bytes as JSON
+// strings; invalid UTF-8 is replaced by U+FFFD).
+std::string capture_result_to_json(const CaptureResult& result);
+
+// This process's environment (the CLI hands it to the child). Empty on hosts where it cannot
+// be read.
+Environment current_process_environment();
+
+}  // namespace winsandbox

@@ -1,0 +1,161 @@
+#include "win/sandboxed_capture.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <windows.h>
+
+#include "plan/capability_sid_store.hpp"
+#include "plan/program_resolution.hpp"
+#include "plan/random_source.hpp"
+#include "win/acl_effector.hpp"
+#include "win/capture.hpp"
+#include "win/handles.hpp"
+#include "win/token.hpp"
+#include "win/unicode.hpp"
+#include "winsandbox/child_env.hpp"
+#include "winsandbox/command_line.hpp"
+#include "winsandbox/fs_view.hpp"
+#include "winsandbox/resolve.hpp"
+
+namespace winsandbox::win {
+namespace {
+
+std::optional<std::string> host_variable(const wchar_t* name) {
+  const DWORD size = GetEnvironmentVariableW(name, nullptr, 0);
+  if (size == 0) return std::nullopt;
+  std::wstring value(size, L'\0');
+  const DWORD length = GetEnvironmentVariableW(name, value.data(), size);
+  if (length == 0 || length >= size) return std::nullopt;
+  value.resize(length);
+  return to_utf8(value);
+}
+
+// The command cwd, checked: absolute, and an existing directory.
+WinPath command_cwd(const SandboxedCommand& request, const FileSystemView& fs) {
+  const std::string text =
+      request.cwd.empty() ? request.binding.workspace_roots.front().str() : request.cwd;
+  if (!WinPath::looks_absolute(text)) {
+    throw Error(ErrorCode::relative_path,
+                "the command cwd `" + text + "` is not an absolute Windows path");
+  }
+  const WinPath cwd = WinPath::parse(text);
+  if (!fs.is_directory(cwd)) {
+    throw Error(ErrorCode::invalid_path,
+                "the command cwd `" + cwd.str() + "` does not exist or is not a directory");
+  }
+  return cwd;
+}
+
+void validate(const SandboxedCommand& request) {
+  if (request.command.empty() || request.command.front().empty()) {
+    throw Error(ErrorCode::invalid_argument, "no command given: the argv is empty");
+  }
+  if (request.binding.workspace_roots.empty()) {
+    throw Error(ErrorCode::invalid_argument,
+                "no workspace root given (permission_profile_cwd or workspace_roots)");
+  }
+  if (request.sandbox_home.empty()) {
+    throw Error(ErrorCode::invalid_argument, "no sandbox home given");
+  }
+}
+
+}  // namespace
+
+PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
+  // Everything that can be wrong with the input fails here, before any state is touched.
+  validate(request);
+  const std::unique_ptr<FileSystemView> fs = open_host_file_system();
+  const WinPath cwd = command_cwd(request, *fs);
+  const ResolvedPermissions resolved =
+      resolve(request.profile, request.binding, cwd, request.env, *fs);
+
+  ChildEnvironmentOptions env_options{
+      .backend = SandboxBackend::unelevated,
+      .network_blocked = resolved.network.blocked,
+      .command_cwd = resolved.command_cwd,
+      .writable_roots = {},
+      .inherited_path = host_variable(L"PATH"),
+      .inherited_pathext = host_variable(L"PATHEXT"),
+      .denybin_directory = std::nullopt,
+  };
+  for (const auto& root : resolved.writable_roots) env_options.writable_roots.push_back(root.root);
+  Environment child_env = build_child_environment(request.env, env_options, *fs);
+  WinPath program = resolve_program(request.command.front(), resolved.command_cwd, child_env, *fs);
+  std::string command_line = quote_command_line(request.command);
+
+  // State: SIDs, then ACLs (rolled back by the effector if a step fails).
+  CapabilitySidStore sid_store(request.sandbox_home, system_random_source());
+  const CapabilitySids sids = sid_store.assign_for(resolved);
+  const std::vector<std::string> token_sids = token_capability_sids(resolved, sids);
+  // Additive: one sandbox home serves every workspace (the CLI default is per user), and a
+  // command must never pull the grants or denies of another one still running from under it.
+  // Stale allows are harmless (per-root SIDs only that root's tokens carry); stale denies fail
+  // closed.
+  Win32FileDaclAccess files;
+  sync_acls(resolved, sids, {}, request.sandbox_home, files, AclSyncMode::additive);
+
+  std::vector<std::string> warnings = sid_store.warnings();
+  if (const auto failure = grant_null_device(token_sids)) {
+    warnings.push_back("NUL device not granted to the capability SIDs: " + *failure);
+  }
+  const UniqueHandle base_token = open_current_process_token();
+  return PreparedLaunch{
+      .application = std::move(program),
+      .command_line = std::move(command_line),
+      .cwd = resolved.command_cwd,
+      .environment = std::move(child_env),
+      .token = create_restricted_token(base_token.get(), RestrictedTokenSpec{token_sids, {}}),
+      .warnings = std::move(warnings),
+  };
+}
+
+winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest& request) {
+  if (request.timeout && request.timeout->count() < 0) {
+    throw Error(ErrorCode::invalid_argument, "the timeout must not be negative");
+  }
+  const PreparedLaunch launch =
+      prepare_sandboxed_launch({request.profile, request.binding, request.command, request.cwd,
+                                request.env, request.sandbox_home});
+  const win::CaptureResult captured = run_capture(win::CaptureRequest{
+      .application = launch.application,
+      .command_line = launch.command_line,
+      .cwd = launch.cwd,
+      .environment = launch.environment,
+      .token = launch.token.get(),
+      .timeout = request.timeout,
+      .stdin_bytes = request.stdin_bytes,
+      .max_output_bytes = request.max_output_bytes,
+      .cancel_requested = request.cancel_requested,
+  });
+  winsandbox::CaptureResult result;
+  result.exit_code = captured.exit_code;
+  result.stdout_bytes = captured.stdout_bytes;
+  result.stderr_bytes = captured.stderr_bytes;
+  result.timed_out = captured.timed_out;
+  result.cancelled = captured.cancelled;
+  result.stdout_truncated = captured.stdout_truncated;
+  result.stderr_truncated = captured.stderr_truncated;
+  result.warnings = launch.warnings;
+  return result;
+}
+
+Environment process_environment() {
+  Environment env;
+  const UniqueEnvironmentStrings block(GetEnvironmentStringsW());
+  if (!block) return env;
+  for (const wchar_t* entry = block.get(); *entry != L'\0'; entry += wcslen(entry) + 1) {
+    const std::wstring_view text(entry);
+    const auto eq = text.find(L'=', 1);  // `=C:=C:\x` entries start with '='
+    if (text.front() == L'=' || eq == std::wstring_view::npos) continue;
+    try {
+      env.set(to_utf8(text.substr(0, eq)), to_utf8(text.substr(eq + 1)));
+    } catch (const Error&) {
+      // not representable (unpaired surrogate): not passed on
+    }
+  }
+  return env;
+}
+
+}  // namespace winsandbox::win

@@ -1,0 +1,46 @@
+// The Windows side of the capture API (include/winsandbox/capture.hpp): profile -> resolved
+// permissions -> capability SIDs -> ACLs -> restricted token -> capture engine.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "win/handles.hpp"
+#include "winsandbox/capture.hpp"
+#include "winsandbox/environment.hpp"
+
+namespace winsandbox::win {
+
+// What every sandboxed spawn path needs, before anything is launched.
+struct SandboxedCommand {
+  const PermissionProfile& profile;
+  const ProfileBinding& binding;
+  const std::vector<std::string>& command;
+  const std::string& cwd;  // empty: the first workspace root
+  const Environment& env;
+  const std::filesystem::path& sandbox_home;
+};
+
+// The launch, prepared: input validated, profile resolved, program found, capability SIDs
+// assigned, ACLs applied, NUL device granted, restricted token built.
+struct PreparedLaunch {
+  WinPath application;
+  std::string command_line;
+  WinPath cwd;
+  Environment environment;
+  UniqueHandle token;
+  std::vector<std::string> warnings;
+};
+
+// Errors as run_capture_for_permission_profile documents; bad input fails before any state
+// (SIDs, ACLs) is touched.
+PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& command);
+
+// run_capture_for_permission_profile on Windows.
+winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest& request);
+
+// This process's environment (GetEnvironmentStringsW), without the `=C:`-style entries.
+Environment process_environment();
+
+}  // namespace winsandbox::win

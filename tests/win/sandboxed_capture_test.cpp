@@ -1,0 +1,176 @@
+// The capture API end to end (include/winsandbox/capture.hpp): profile -> resolve -> SIDs ->
+// ACLs on disk -> restricted token -> capture, with the helper programs as commands. Under Wine
+// every call on this path succeeds but nothing is enforced; enforcement is in
+// smoke_enforcement_test.cpp (windows-smoke).
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "plan/acl_state.hpp"
+#include "plan/capability_sid_store.hpp"
+#include "plan/plan_test_support.hpp"
+#include "test_support.hpp"
+#include "win/unicode.hpp"
+#include "win_test_support.hpp"
+#include "winsandbox/capture.hpp"
+#include "winsandbox/legacy_policy.hpp"
+
+namespace winsandbox {
+namespace {
+
+using std::chrono::milliseconds;
+
+using win::test::win_path_of;
+
+class SandboxedCaptureTest : public ::testing::Test {
+protected:
+  // A workspace-write capture of helper `name` in the workspace.
+  CaptureRequest request(std::string_view name, std::vector<std::string> args = {}) {
+    CaptureRequest r;
+    win::test::fill_sandboxed_request(r, win_path_of(workspace.path()), home.path(), name,
+                                      std::move(args));
+    r.timeout = milliseconds(60000);
+    return r;
+  }
+  bool nothing_applied() const {
+    return !std::filesystem::exists(home.path() / ".sandbox" / "acl_state.json") &&
+           !std::filesystem::exists(home.path() / "cap_sids.json");
+  }
+
+  testing::ScratchDir workspace;
+  testing::ScratchDir home;
+};
+
+TEST_F(SandboxedCaptureTest, SeparatesStdoutAndStderrAndPassesExitCodes) {
+  for (const int code : {0, 1, 255}) {
+    SCOPED_TRACE(code);
+    const CaptureResult result =
+        run_capture_for_permission_profile(request("exit_code", {std::to_string(code)}));
+    EXPECT_EQ(result.exit_code, code);
+    EXPECT_EQ(result.stdout_bytes, "out");
+    EXPECT_EQ(result.stderr_bytes, "err");
+    EXPECT_FALSE(result.timed_out);
+  }
+  // The ACL state now records the workspace root's grant.
+  const AclState state = AclStateStore(home.path()).load();
+  ASSERT_FALSE(state.entries.empty());
+  EXPECT_TRUE(std::any_of(state.entries.begin(), state.entries.end(), [&](const AclEntry& e) {
+    return e.kind == AceKind::allow_write && e.path == win_path_of(workspace.path());
+  }));
+}
+
+TEST_F(SandboxedCaptureTest, AnotherWorkspaceDoesNotRevokeThisOnesGrants) {
+  ASSERT_EQ(run_capture_for_permission_profile(request("exit_code", {"0"})).exit_code, 0);
+  testing::ScratchDir other;
+  CaptureRequest r;
+  win::test::fill_sandboxed_request(r, win_path_of(other.path()), home.path(), "exit_code", {"0"});
+  ASSERT_EQ(run_capture_for_permission_profile(r).exit_code, 0);
+  const AclState state = AclStateStore(home.path()).load();
+  for (const auto& root : {win_path_of(workspace.path()), win_path_of(other.path())}) {
+    SCOPED_TRACE(root.str());
+    EXPECT_TRUE(std::any_of(state.entries.begin(), state.entries.end(), [&](const AclEntry& e) {
+      return e.kind == AceKind::allow_write && e.path == root;
+    }));
+  }
+}
+
+TEST_F(SandboxedCaptureTest, LargeNtStatusIsNegative) {
+  const CaptureResult result =
+      run_capture_for_permission_profile(request("exit_code", {"0xC0000005"}));
+  EXPECT_EQ(result.exit_code, -1073741819);
+}
+
+TEST_F(SandboxedCaptureTest, FeedsStdin) {
+  CaptureRequest r = request("echo_stdin");
+  r.stdin_bytes = "hello sandbox";
+  const CaptureResult result = run_capture_for_permission_profile(r);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.stdout_bytes, "hello sandbox");
+}
+
+TEST_F(SandboxedCaptureTest, RunsInTheRequestedCwdWithTheRequestedEnvironment) {
+  std::filesystem::create_directories(workspace.path() / "sub");
+  CaptureRequest r = request("print_env");
+  r.cwd = win_path_of(workspace.path()).join("sub").str();
+  r.env.set("WS_MARKER", "value with spaces");
+  const CaptureResult result = run_capture_for_permission_profile(r);
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_bytes;
+  const std::string cwd_line = result.stdout_bytes.substr(0, result.stdout_bytes.find('\n'));
+  EXPECT_EQ(WinPath::parse(cwd_line.substr(4)), win_path_of(workspace.path()).join("sub"))
+      << cwd_line;
+  EXPECT_NE(result.stdout_bytes.find("\nWS_MARKER=value with spaces\n"), std::string::npos);
+  // Added by the child-environment rules (non-interactive pager, network advisory).
+  EXPECT_NE(result.stdout_bytes.find("\nGIT_PAGER=more.com\n"), std::string::npos);
+}
+
+TEST_F(SandboxedCaptureTest, TimeoutKillsAndReports192) {
+  CaptureRequest r = request("sleep", {"60000"});
+  r.timeout = milliseconds(300);
+  const auto start = std::chrono::steady_clock::now();
+  const CaptureResult result = run_capture_for_permission_profile(r);
+  EXPECT_TRUE(result.timed_out);
+  EXPECT_EQ(result.exit_code, kCaptureTimeoutExitCode);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
+TEST_F(SandboxedCaptureTest, OutputCapIsHonoured) {
+  CaptureRequest r = request("write_bytes", {"100000", "10"});
+  r.max_output_bytes = 1000;
+  const CaptureResult result = run_capture_for_permission_profile(r);
+  EXPECT_EQ(result.stdout_bytes.size(), 1000u);
+  EXPECT_TRUE(result.stdout_truncated);
+  EXPECT_FALSE(result.stderr_truncated);
+}
+
+TEST_F(SandboxedCaptureTest, LegacyAdapterRunsTheSameCapture) {
+  CaptureRequest r = request("exit_code", {"7"});
+  r.profile = PermissionProfile{};  // replaced by the adapter
+  const CaptureResult result =
+      run_capture_for_policy("workspace-write", win_path_of(workspace.path()).str(), r);
+  EXPECT_EQ(result.exit_code, 7);
+  EXPECT_EQ(result.stdout_bytes, "out");
+}
+
+TEST_F(SandboxedCaptureTest, BadInputFailsClearlyAndAppliesNothing) {
+  {
+    CaptureRequest r = request("exit_code", {"0"});
+    r.command.clear();
+    EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::invalid_argument,
+                    "no command");
+  }
+  {
+    CaptureRequest r = request("exit_code", {"0"});
+    r.cwd = "sub\\dir";
+    EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::relative_path, "sub\\dir");
+  }
+  {
+    CaptureRequest r = request("exit_code", {"0"});
+    r.cwd = win_path_of(workspace.path()).join("missing").str();
+    EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::invalid_path,
+                    "does not exist");
+  }
+  {
+    CaptureRequest r = request("exit_code", {"0"});
+    r.command = {"ws-no-such-program-anywhere"};
+    EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::command_not_found,
+                    "ws-no-such-program-anywhere");
+  }
+  EXPECT_TRUE(nothing_applied());
+}
+
+TEST_F(SandboxedCaptureTest, UnenforceableProfilesAreErrorsNeverUnsandboxedRuns) {
+  CaptureRequest r = request("exit_code", {"0"});
+  r.profile = DisabledProfile{};
+  EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::profile_not_managed, "");
+  EXPECT_WS_ERROR(run_capture_for_policy("danger-full-access", win_path_of(workspace.path()).str(),
+                                         request("exit_code", {"0"})),
+                  ErrorCode::invalid_policy, "");
+  EXPECT_TRUE(nothing_applied());
+}
+
+}  // namespace
+}  // namespace winsandbox

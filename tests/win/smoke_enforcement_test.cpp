@@ -1,0 +1,92 @@
+// windows-smoke tier: what the sandbox enforces, through the public capture API. Wine neither
+// enforces restricted tokens nor persists file DACLs, so every test here skips under Wine with
+// the reason; on Windows (the CI windows-latest runner) they must pass.
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "plan/capability_sid_store.hpp"
+#include "plan/plan_test_support.hpp"
+#include "win/token.hpp"
+#include "win/unicode.hpp"
+#include "win_test_support.hpp"
+#include "winsandbox/capture.hpp"
+#include "winsandbox/legacy_policy.hpp"
+
+namespace winsandbox {
+namespace {
+
+constexpr char kWineDoesNotEnforce[] =
+    "Wine does not enforce restricted tokens or file DACLs; this enforcement check runs on "
+    "Windows (windows-smoke)";
+
+class SmokeEnforcementTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    if (win::test::running_under_wine()) GTEST_SKIP() << kWineDoesNotEnforce;
+    std::filesystem::create_directories(base_ / "workspace" / ".git");
+    std::filesystem::create_directories(base_ / "outside");
+    std::filesystem::create_directories(base_ / "home");
+  }
+  WinPath path(const std::filesystem::path& p) const { return win::test::win_path_of(p); }
+  WinPath workspace() const { return path(base_ / "workspace"); }
+
+  CaptureResult run(std::string_view helper, std::vector<std::string> args = {}) {
+    CaptureRequest r;
+    win::test::fill_sandboxed_request(r, workspace(), base_ / "home", helper, std::move(args));
+    r.timeout = std::chrono::milliseconds(60000);
+    return run_capture_for_permission_profile(r);
+  }
+
+  testing::ScratchDir scratch_;
+  const std::filesystem::path& base_ = scratch_.path();
+};
+
+TEST_F(SmokeEnforcementTest, WriteInsideTheWorkspaceIsAllowed) {
+  const auto target = base_ / "workspace" / "inside.txt";
+  const CaptureResult result = run("write_file", {path(target).str()});
+  EXPECT_EQ(result.exit_code, 0) << result.stdout_bytes;
+  EXPECT_TRUE(std::filesystem::exists(target));
+}
+
+TEST_F(SmokeEnforcementTest, WriteOutsideTheRootsIsDenied) {
+  const auto target = base_ / "outside" / "escape.txt";
+  const CaptureResult result = run("write_file", {path(target).str()});
+  EXPECT_EQ(result.exit_code, ERROR_ACCESS_DENIED) << result.stdout_bytes;
+  EXPECT_FALSE(std::filesystem::exists(target));
+}
+
+TEST_F(SmokeEnforcementTest, WriteIntoDotGitIsDenied) {
+  const auto target = base_ / "workspace" / ".git" / "config";
+  const CaptureResult result = run("write_file", {path(target).str()});
+  EXPECT_EQ(result.exit_code, ERROR_ACCESS_DENIED) << result.stdout_bytes;
+  EXPECT_FALSE(std::filesystem::exists(target));
+}
+
+TEST_F(SmokeEnforcementTest, ChildTokenCarriesTheRootSidLogonSidAndEveryone) {
+  const CaptureResult result = run("token_info");
+  ASSERT_EQ(result.exit_code, 0) << result.stdout_bytes;
+  std::vector<std::string> actual;
+  std::istringstream lines(result.stdout_bytes);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("restricting ", 0) == 0) actual.push_back(line.substr(12));
+  }
+  // The root's SID as the store handed it out, then the logon SID and Everyone.
+  CapabilitySidStore store(base_ / "home", system_random_source());
+  const StoredCapabilitySids stored = store.read();
+  const auto root_sid = stored.writable_roots.find(workspace().identity());
+  ASSERT_NE(root_sid, stored.writable_roots.end());
+  const win::UniqueHandle own = win::open_current_process_token(TOKEN_QUERY);
+  const auto logon = win::find_logon_sid(own.get());
+  ASSERT_TRUE(logon);
+  ASSERT_FALSE(actual.empty());
+  EXPECT_EQ(actual.front(), root_sid->second);
+  EXPECT_EQ(actual, (std::vector<std::string>{root_sid->second, logon->to_string(), "S-1-1-0"}));
+}
+
+}  // namespace
+}  // namespace winsandbox
