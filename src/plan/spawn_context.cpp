@@ -5,6 +5,7 @@
 
 #include "plan/acl_state.hpp"
 #include "plan/capability_sid_store.hpp"
+#include "plan/sandbox_home.hpp"
 #include "plan/setup_request.hpp"
 #include "winsandbox/child_env.hpp"
 #include "winsandbox/command_line.hpp"
@@ -57,15 +58,8 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
   // The elevated backend grants read roots but cannot deny reads elsewhere: refuse profiles
   // that would silently read more than they allow (reference §7.8).
   validate_elevated_read_access(resolved, fs);
-  // The sandbox must never write its own state (SID store, applied ACLs, marker, secrets): the
-  // setup request drops such roots, but the token and the ACL plan would still carry them.
-  for (const auto& root : resolved.writable_roots) {
-    if (root.root.is_within(sandbox_home) || sandbox_home.is_within(root.root)) {
-      throw Error(ErrorCode::invalid_profile,
-                  "writable root " + root.root.str() + " overlaps the sandbox home " +
-                      sandbox_home.str() + "; the sandbox must not write its own state");
-    }
-  }
+  // The setup request drops such roots, but the token and the ACL plan would still carry them.
+  require_sandbox_home_outside_writable_roots(resolved, sandbox_home);
 
   ChildEnvironmentOptions env_options;
   env_options.backend = SandboxBackend::elevated;

@@ -1,5 +1,6 @@
 #include "win/sandboxed_capture.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "plan/capability_sid_store.hpp"
 #include "plan/program_resolution.hpp"
 #include "plan/random_source.hpp"
+#include "plan/sandbox_home.hpp"
+#include "resolve/entries.hpp"
 #include "win/acl_effector.hpp"
 #include "win/capture.hpp"
 #include "win/handles.hpp"
@@ -70,6 +73,9 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   const WinPath cwd = command_cwd(request, *fs);
   const ResolvedPermissions resolved =
       resolve(request.profile, request.binding, cwd, request.env, *fs);
+  const WinPath sandbox_home =
+      WinPath::parse(to_utf8(std::filesystem::absolute(request.sandbox_home).wstring()));
+  require_sandbox_home_outside_writable_roots(resolved, normalize_through(*fs, sandbox_home));
 
   ChildEnvironmentOptions env_options{
       .backend = SandboxBackend::unelevated,

@@ -128,7 +128,7 @@ TEST_F(SandboxedCaptureTest, OutputCapIsHonoured) {
 
 TEST_F(SandboxedCaptureTest, LegacyAdapterRunsTheSameCapture) {
   CaptureRequest r = request("exit_code", {"7"});
-  r.profile = PermissionProfile{};  // replaced by the adapter
+  r.profile = DisabledProfile{};  // must be replaced by the adapter's conversion
   const CaptureResult result =
       run_capture_for_policy("workspace-write", win_path_of(workspace.path()).str(), r);
   EXPECT_EQ(result.exit_code, 7);
@@ -160,6 +160,16 @@ TEST_F(SandboxedCaptureTest, BadInputFailsClearlyAndAppliesNothing) {
                     "ws-no-such-program-anywhere");
   }
   EXPECT_TRUE(nothing_applied());
+}
+
+// The sandbox home inside a writable root would let the command rewrite its own SIDs and ACL
+// state: refused before anything is written.
+TEST_F(SandboxedCaptureTest, SandboxHomeInsideTheWorkspaceIsRefused) {
+  CaptureRequest r = request("exit_code", {"0"});
+  r.sandbox_home = workspace.path() / ".winsandbox";
+  EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::invalid_profile,
+                  "overlaps the sandbox home");
+  EXPECT_FALSE(std::filesystem::exists(r.sandbox_home));
 }
 
 TEST_F(SandboxedCaptureTest, UnenforceableProfilesAreErrorsNeverUnsandboxedRuns) {
