@@ -14,6 +14,7 @@
 #endif
 
 #include "cli_commands.hpp"
+#include "resolve_inputs.hpp"
 #include "winsandbox/capture.hpp"
 #include "winsandbox/profile.hpp"
 
@@ -124,12 +125,7 @@ void add_capture_commands(CLI::App& app, CommandRunner& runner) {
   // COMMAND's own arguments are often Windows-style switches (`cmd /c ...`): never options of
   // ours (CLI11 enables `/x` options by default on Windows).
   capture->allow_windows_style_options(false);
-  CLI::Option_group* source = capture->add_option_group("profile source", "Exactly one of:");
-  source->add_option("--profile", options->profile_file,
-                     "Permission profile JSON file, or - for standard input");
-  source->add_option("--policy", options->policy,
-                     "Legacy policy: read-only | workspace-write | JSON SandboxPolicy");
-  source->require_option(1);
+  add_profile_source_options(*capture, options->profile_file, options->policy);
   capture
       ->add_option("--profile-cwd", options->profile_cwd,
                    "Directory :project_roots bind to (the workspace root)")

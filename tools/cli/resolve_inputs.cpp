@@ -11,7 +11,8 @@ namespace {
 
 std::unique_ptr<FileSystemView> open_file_system(const std::string& snapshot_file) {
   if (!snapshot_file.empty()) {
-    return std::make_unique<SnapshotFileSystem>(SnapshotFileSystem::from_json(read_input(snapshot_file)));
+    return std::make_unique<SnapshotFileSystem>(
+        SnapshotFileSystem::from_json(read_input(snapshot_file)));
   }
   return open_host_file_system();
 }
@@ -30,22 +31,29 @@ std::vector<std::string> read_env_file(const std::string& file) {
 
 }  // namespace
 
-void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required) {
+void add_profile_source_options(CLI::App& command, std::string& profile_file, std::string& policy) {
   CLI::Option_group* source = command.add_option_group("profile source", "Exactly one of:");
-  source->add_option("--profile", options.profile_file,
+  source->add_option("--profile", profile_file,
                      "Permission profile JSON file, or - for standard input");
-  source->add_option("--policy", options.policy,
+  source->add_option("--policy", policy,
                      "Legacy policy: read-only | workspace-write | JSON SandboxPolicy");
   source->require_option(1);
-  command.add_option("--profile-cwd", options.profile_cwd,
-                     "Directory :project_roots bind to (the workspace root)")
+}
+
+void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required) {
+  add_profile_source_options(command, options.profile_file, options.policy);
+  command
+      .add_option("--profile-cwd", options.profile_cwd,
+                  "Directory :project_roots bind to (the workspace root)")
       ->required();
-  command.add_option("--workspace-root", options.workspace_roots,
-                     "Workspace root(s) :project_roots bind to instead of --profile-cwd (repeatable)");
+  command.add_option(
+      "--workspace-root", options.workspace_roots,
+      "Workspace root(s) :project_roots bind to instead of --profile-cwd (repeatable)");
   auto* cwd = command.add_option("--cwd", options.cwd, "Directory the command runs in");
   if (cwd_required) cwd->required();
   command.add_option("--env", options.env, "Child environment variable KEY=VALUE (repeatable)");
-  command.add_option("--env-file", options.env_file, "File of KEY=VALUE lines for the child environment");
+  command.add_option("--env-file", options.env_file,
+                     "File of KEY=VALUE lines for the child environment");
   command.add_flag("--proxy-enforced", options.proxy_enforced,
                    "A proxy enforces network policy: always use the offline identity");
   command.add_option("--fs-snapshot", options.fs_snapshot,
@@ -62,7 +70,8 @@ ResolveInputs load_resolve_inputs(const ResolveInputOptions& options) {
           : profile_from_legacy_policy(parse_policy_string(options.policy), profile_cwd, *fs);
 
   ProfileBinding binding;
-  for (const auto& root : options.workspace_roots) binding.workspace_roots.push_back(WinPath::parse(root));
+  for (const auto& root : options.workspace_roots)
+    binding.workspace_roots.push_back(WinPath::parse(root));
   if (binding.workspace_roots.empty()) binding.workspace_roots.push_back(profile_cwd);
 
   std::vector<std::string> assignments;
@@ -70,9 +79,12 @@ ResolveInputs load_resolve_inputs(const ResolveInputOptions& options) {
   assignments.insert(assignments.end(), options.env.begin(), options.env.end());
 
   WinPath command_cwd = options.cwd.empty() ? profile_cwd : WinPath::parse(options.cwd);
-  return ResolveInputs{std::move(profile), std::move(binding), std::move(command_cwd),
+  return ResolveInputs{std::move(profile),
+                       std::move(binding),
+                       std::move(command_cwd),
                        Environment::from_assignments(assignments),
-                       ResolveOptions{.proxy_enforced = options.proxy_enforced}, std::move(fs)};
+                       ResolveOptions{.proxy_enforced = options.proxy_enforced},
+                       std::move(fs)};
 }
 
 }  // namespace winsandbox::cli

@@ -20,12 +20,15 @@ struct ResolveInputOptions {
   std::string policy;        // --policy STRING
   std::string profile_cwd;   // --profile-cwd DIR
   std::vector<std::string> workspace_roots;
-  std::string cwd;           // --cwd DIR (defaults to the profile cwd where allowed)
+  std::string cwd;  // --cwd DIR (defaults to the profile cwd where allowed)
   std::vector<std::string> env;
   std::string env_file;
   bool proxy_enforced = false;
   std::string fs_snapshot;
 };
+
+// Registers the required "exactly one of --profile FILE|- / --policy STRING" group.
+void add_profile_source_options(CLI::App& command, std::string& profile_file, std::string& policy);
 
 // Registers the options on `command`. `cwd_required`: whether --cwd must be given.
 void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required);
