@@ -38,6 +38,8 @@ namespace winsandbox {
 // | win32_call_failed             | a Win32 call failed; `win32_error()` carries GetLastError    |
 // | unsupported_platform          | execution entry point called on a non-Windows host           |
 // | root_read_required            | the elevated backend needs effective `:root` read access     |
+// | command_start_failed          | the command exists but could not be started (not executable, |
+// |                               | access denied, bad cwd); `win32_error()` says why            |
 enum class ErrorCode : std::uint8_t {
   invalid_argument,
   invalid_profile,
@@ -62,6 +64,7 @@ enum class ErrorCode : std::uint8_t {
   win32_call_failed,
   unsupported_platform,
   root_read_required,
+  command_start_failed,
 };
 
 // The stable snake_case name of `code`.

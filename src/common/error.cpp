@@ -6,7 +6,7 @@
 namespace winsandbox {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 23> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 24> kNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::invalid_profile, "invalid_profile"},
     {ErrorCode::invalid_policy, "invalid_policy"},
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 23> kNames{{
     {ErrorCode::win32_call_failed, "win32_call_failed"},
     {ErrorCode::unsupported_platform, "unsupported_platform"},
     {ErrorCode::root_read_required, "root_read_required"},
+    {ErrorCode::command_start_failed, "command_start_failed"},
 }};
 
 }  // namespace

@@ -141,7 +141,7 @@ LaunchedProcess launch_process(const LaunchRequest& request, JobObject& job) {
         create_error == ERROR_FILE_NOT_FOUND || create_error == ERROR_PATH_NOT_FOUND;
     const bool program_missing =
         not_found && GetFileAttributesW(application.c_str()) == INVALID_FILE_ATTRIBUTES;
-    throw Error(program_missing ? ErrorCode::command_not_found : ErrorCode::win32_call_failed,
+    throw Error(program_missing ? ErrorCode::command_not_found : ErrorCode::command_start_failed,
                 error.what() + launch_context(request), create_error);
   }
 

@@ -63,7 +63,8 @@ struct LaunchedProcess {
 // Starts the child suspended, assigns it to `job`, then resumes it. If the assignment fails the
 // child is terminated before it ran and the error is thrown: nothing runs outside its job.
 // Throws Error(command_not_found) when the application does not exist, Error(invalid_argument)
-// for an invalid request, Error(win32_call_failed) otherwise (a missing cwd included); messages
+// for an invalid request, Error(command_start_failed) when CreateProcess* refuses it (not an
+// executable, access denied, a missing cwd), Error(win32_call_failed) for a later step; messages
 // name the call, the Win32 error, the application, the cwd and the command line.
 LaunchedProcess launch_process(const LaunchRequest& request, JobObject& job);
 

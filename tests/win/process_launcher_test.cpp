@@ -2,12 +2,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
 #include "win/token.hpp"
+#include "win/unicode.hpp"
 #include "win_test_support.hpp"
 
 namespace winsandbox::win {
@@ -46,6 +49,18 @@ TEST(ProcessLauncher, MissingApplicationIsCommandNotFound) {
                   "CreateProcessW failed: 2");
 }
 
+TEST(ProcessLauncher, AFileThatIsNotAProgramCannotStart) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "ws-not-a-program";
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path file = dir / "notes.exe";
+  std::ofstream(file, std::ios::binary) << "just text, not a PE image\n";
+  JobObject job = JobObject::create();
+  LaunchRequest request = sleeper_request("0");
+  request.application = WinPath::parse(to_utf8(file.wstring()));
+  EXPECT_WS_ERROR(launch_process(request, job), ErrorCode::command_start_failed, "notes.exe");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ProcessLauncher, MissingWorkingDirectoryFails) {
   JobObject job = JobObject::create();
   LaunchRequest request = sleeper_request("0");
@@ -56,7 +71,7 @@ TEST(ProcessLauncher, MissingWorkingDirectoryFails) {
   } catch (const Error& error) {
     // Windows reports ERROR_DIRECTORY (267), Wine a not-found error: either way the program
     // exists, so this is not command_not_found.
-    EXPECT_EQ(error.code(), ErrorCode::win32_call_failed) << error.what();
+    EXPECT_EQ(error.code(), ErrorCode::command_start_failed) << error.what();
     EXPECT_TRUE(error.win32_error().has_value());
     EXPECT_NE(std::string(error.what()).find("no-such-directory"), std::string::npos)
         << error.what();

@@ -23,6 +23,7 @@ namespace {
 
 // DESIGN §5 exit codes of the executing commands.
 constexpr int kExitTimedOut = 124;
+constexpr int kExitCommandCannotStart = 126;
 constexpr int kExitCommandNotFound = 127;
 
 struct CaptureOptions {
@@ -93,7 +94,9 @@ int run_capture(const CaptureOptions& options, const GlobalOptions& global) {
     }
   } catch (const Error& error) {
     const int rc = report_error(error, global);
-    return error.code() == ErrorCode::command_not_found ? kExitCommandNotFound : rc;
+    if (error.code() == ErrorCode::command_not_found) return kExitCommandNotFound;
+    if (error.code() == ErrorCode::command_start_failed) return kExitCommandCannotStart;
+    return rc;
   }
 
   if (global.json) {
