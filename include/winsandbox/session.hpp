@@ -1,7 +1,14 @@
-// Session: a sandboxed command that keeps running while the caller talks to it (pipe mode):
-// write to its stdin, close it, read its output through callbacks or by pulling, terminate it,
-// wait for its exit code. Same sandbox as capture.hpp (profile-native first, legacy policy
-// adapter on top). ConPTY sessions (`tty = true`) are not implemented yet.
+// Session: a sandboxed command that keeps running while the caller talks to it: write to its
+// stdin, close it, read its output through callbacks or by pulling, resize its terminal,
+// terminate it, wait for its exit code. Same sandbox as capture.hpp (profile-native first,
+// legacy policy adapter on top).
+//
+// | mode              | the command's stdin / stdout / stderr        | bytes written to stdin    |
+// |-------------------|----------------------------------------------|---------------------------|
+// | pipes (tty=false) | three pipes; stdout and stderr kept apart     | delivered exactly         |
+// | ConPTY (tty=true) | a pseudo console; its screen output (UTF-8   | TTY-normalized: LF -> CR, |
+// |                   | with VT sequences) is the stdout stream, and  | CRLF -> CR, BS -> DEL     |
+// |                   | stderr is merged into it (on_stderr unused)   | (Ctrl-C is byte 0x03)     |
 #pragma once
 
 #include <chrono>
@@ -20,6 +27,12 @@
 
 namespace winsandbox {
 
+// A terminal's size in character cells.
+struct TerminalSize {
+  std::uint16_t rows = 24;
+  std::uint16_t cols = 80;
+};
+
 struct SessionRequest {
   PermissionProfile profile{};
   ProfileBinding binding{};
@@ -27,6 +40,9 @@ struct SessionRequest {
   std::string cwd{};  // absolute; empty: the first workspace root
   Environment env{};
   std::filesystem::path sandbox_home{};
+  // Attach the command to a pseudo console of `terminal_size` instead of pipes (table above).
+  bool tty = false;
+  TerminalSize terminal_size{};
   // Called on the session's reader thread with each chunk of output. Without a callback the
   // bytes are kept until taken (Session::take_stdout / take_stderr).
   std::function<void(std::string_view)> on_stdout{};
@@ -42,23 +58,31 @@ public:
   // Ends the whole process tree if it still runs.
   ~Session();
 
-  // Writes all of `bytes` to the command's stdin (blocks until the pipe took them). Throws
-  // Error(invalid_argument) after close_stdin(), Error(win32_call_failed) if the command no
-  // longer reads its stdin.
+  // Threads: write_stdin / close_stdin may run on one thread while another calls wait,
+  // exit_code, resize or terminate (e.g. a terminal's input pump next to its wait loop).
+
+  // Writes all of `bytes` to the command's stdin (blocks until the pipe took them; with
+  // tty = true, after TTY normalization). Throws Error(invalid_argument) after close_stdin(),
+  // Error(win32_call_failed) if the command no longer reads its stdin.
   void write_stdin(std::string_view bytes);
   // The command reads end-of-file once it has consumed what was written.
   void close_stdin();
+  // Resizes the pseudo console. Throws Error(invalid_argument) for a pipe session, a zero size,
+  // or once the command has exited (its pseudo console is gone); Error(win32_call_failed) when
+  // the system refuses (Wine does not implement ResizePseudoConsole).
+  void resize(TerminalSize size);
   // Ends the whole process tree (exit code 1).
   void terminate();
   // Waits for the command to exit (nullopt: no limit) and for its output to be delivered;
   // returns its exit code (signed 32-bit), or nullopt when `timeout` ran out first. When the
-  // command exits, processes it started are ended too.
+  // command exits, processes it started are ended too, and a pseudo console is closed.
   std::optional<std::int32_t> wait(std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   // The exit code if the command has exited, without waiting.
   std::optional<std::int32_t> exit_code();
   // Output received so far and not taken yet (only streams without a callback).
   std::string take_stdout();
   std::string take_stderr();
+  bool is_tty() const;
   // Non-fatal notes from the sandbox setup.
   const std::vector<std::string>& warnings() const;
 

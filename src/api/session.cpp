@@ -35,7 +35,13 @@ void Session::write_stdin(std::string_view) {
 void Session::close_stdin() {
   throw_unsupported_platform("Session");
 }
+void Session::resize(TerminalSize) {
+  throw_unsupported_platform("Session");
+}
 void Session::terminate() {
+  throw_unsupported_platform("Session");
+}
+bool Session::is_tty() const {
   throw_unsupported_platform("Session");
 }
 std::optional<std::int32_t> Session::wait(std::optional<std::chrono::milliseconds>) {

@@ -1,36 +1,70 @@
-// Pipe-mode sessions (include/winsandbox/session.hpp) on Windows: the prepared sandboxed launch
-// (sandboxed_capture.hpp) in a job, with a reader thread draining stdout and stderr.
+// Sessions (include/winsandbox/session.hpp) on Windows: the prepared sandboxed launch
+// (sandboxed_capture.hpp) in a job, attached to pipes or to a pseudo console, with a reader
+// thread draining the output streams.
 #include "winsandbox/session.hpp"
 
 #include <algorithm>
-#include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
 
 #include <windows.h>
 
+#include "plan/tty_input.hpp"
 #include "win/job.hpp"
 #include "win/overlapped_io.hpp"
 #include "win/pipe.hpp"
 #include "win/process_launcher.hpp"
+#include "win/pseudo_console.hpp"
 #include "win/sandboxed_capture.hpp"
 #include "win/win32_error.hpp"
 
 namespace winsandbox {
+namespace {
+
+using ChunkCallback = std::function<void(std::string_view)>;
+
+// One output stream of the command: our read end of it, and where its bytes go.
+struct OutputStream {
+  win::UniqueHandle pipe;
+  ChunkCallback deliver;
+};
+
+// How long wait() lets the reader drain what the command wrote before it exited. The pipes
+// reach end-of-file once every writer is gone; a writer that escaped the job cannot hold the
+// session forever.
+constexpr DWORD kOutputDrainMilliseconds = 2000;
+
+}  // namespace
 
 struct Session::Impl {
   win::JobObject job = win::JobObject::create();
   win::UniqueHandle process;
+  const bool tty;
+
+  std::mutex stdin_mutex;  // guards stdin_pipe and normalizer (the writer's thread)
   win::UniqueHandle stdin_pipe;
+  TtyInputNormalizer normalizer;
+
+  std::mutex console_mutex;  // guards console (resize vs. the reaping wait)
+  std::optional<win::PseudoConsole> console;
+
   win::UniqueHandle stop_event;
   win::UniqueHandle reader_done;  // set when read_loop returns
   std::thread reader;
-  std::mutex mutex;  // guards the pulled output
+  std::mutex output_mutex;  // guards the pulled output
   std::string stdout_bytes;
   std::string stderr_bytes;
   std::vector<std::string> warnings;
   bool reaped = false;
+
+  explicit Impl(bool tty_mode) : tty(tty_mode) {
+    for (win::UniqueHandle* event : {&stop_event, &reader_done}) {
+      event->reset(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+      if (!*event) win::throw_last_error("CreateEventW");
+    }
+  }
 
   ~Impl() {
     try {
@@ -38,7 +72,14 @@ struct Session::Impl {
     } catch (const Error&) {
       // kill-on-close ends the tree when `job` is released
     }
+    close_console();  // while the reader still drains: closing may wait for the flush
     stop_reader();
+  }
+
+  void close_console() noexcept {
+    const std::lock_guard lock(console_mutex);
+    if (console) console->close();
+    console.reset();
   }
 
   void stop_reader() noexcept {
@@ -47,35 +88,44 @@ struct Session::Impl {
     reader.join();
   }
 
-  // Drains both pipes until end-of-file on both or the stop event.
-  void read_loop(win::UniqueHandle out_pipe, win::UniqueHandle err_pipe,
-                 std::function<void(std::string_view)> on_out,
-                 std::function<void(std::string_view)> on_err) noexcept {
+  // Where a stream's chunks go: the caller's callback, or the buffer take_*() empties.
+  ChunkCallback sink(ChunkCallback callback, std::string& buffer) {
+    if (callback) return callback;
+    return [this, &buffer](std::string_view chunk) {
+      const std::lock_guard lock(output_mutex);
+      buffer.append(chunk);
+    };
+  }
+
+  void start_reader(std::vector<OutputStream> streams) {
+    reader = std::thread(
+        [this, streams = std::move(streams)]() mutable { read_loop(std::move(streams)); });
+  }
+
+  // Drains every stream until end-of-file on all of them or the stop event.
+  void read_loop(std::vector<OutputStream> streams) noexcept {
     try {
-      auto sink = [this](std::function<void(std::string_view)>& callback, std::string& buffer) {
-        return [this, &callback, &buffer](std::string_view chunk) {
-          if (callback) {
-            callback(chunk);
-          } else {
-            const std::lock_guard lock(mutex);
-            buffer.append(chunk);
-          }
-        };
+      std::vector<std::unique_ptr<win::OverlappedReader>> readers;
+      for (OutputStream& stream : streams) {
+        readers.push_back(std::make_unique<win::OverlappedReader>(std::move(stream.pipe),
+                                                                  std::move(stream.deliver)));
+        readers.back()->start();
+      }
+      const auto all_done = [&readers] {
+        return std::all_of(readers.begin(), readers.end(),
+                           [](const auto& reader) { return reader->done(); });
       };
-      win::OverlappedReader out(std::move(out_pipe), sink(on_out, stdout_bytes));
-      win::OverlappedReader err(std::move(err_pipe), sink(on_err, stderr_bytes));
-      out.start();
-      err.start();
-      while (!out.done() || !err.done()) {
+      while (!all_done()) {
         std::vector<HANDLE> handles{stop_event.get()};
-        if (out.pending()) handles.push_back(out.event());
-        if (err.pending()) handles.push_back(err.event());
+        for (const auto& reader : readers) {
+          if (reader->pending()) handles.push_back(reader->event());
+        }
         const DWORD waited = WaitForMultipleObjects(static_cast<DWORD>(handles.size()),
                                                     handles.data(), FALSE, INFINITE);
         if (waited == WAIT_OBJECT_0 || waited == WAIT_FAILED) break;
-        for (win::OverlappedReader* stream : {&out, &err}) {
-          if (stream->pending() && WaitForSingleObject(stream->event(), 0) == WAIT_OBJECT_0) {
-            stream->on_signaled();
+        for (const auto& reader : readers) {
+          if (reader->pending() && WaitForSingleObject(reader->event(), 0) == WAIT_OBJECT_0) {
+            reader->on_signaled();
           }
         }
       }
@@ -83,6 +133,22 @@ struct Session::Impl {
       // A failing read ends delivery; the process itself is unaffected.
     }
     SetEvent(reader_done.get());
+  }
+
+  // After the command exited: end what it left running, close its console (the console host
+  // then flushes and closes the output pipe), and let the reader deliver the rest.
+  void reap() {
+    reaped = true;
+    try {
+      job.terminate();  // descendants do not outlive the command (as capture)
+    } catch (const Error&) {
+      // kill-on-close still ends them when the session goes away
+    }
+    close_console();
+    if (WaitForSingleObject(reader_done.get(), kOutputDrainMilliseconds) != WAIT_OBJECT_0) {
+      SetEvent(stop_event.get());
+    }
+    reader.join();
   }
 };
 
@@ -92,7 +158,13 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
 void Session::write_stdin(std::string_view bytes) {
+  const std::lock_guard lock(impl_->stdin_mutex);
   if (!impl_->stdin_pipe) throw Error(ErrorCode::invalid_argument, "stdin is closed");
+  std::string normalized;
+  if (impl_->tty) {
+    normalized = impl_->normalizer.normalize(bytes);
+    bytes = normalized;
+  }
   const win::UniqueHandle event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
   if (!event) win::throw_last_error("CreateEventW");
   while (!bytes.empty()) {
@@ -112,7 +184,20 @@ void Session::write_stdin(std::string_view bytes) {
 }
 
 void Session::close_stdin() {
+  const std::lock_guard lock(impl_->stdin_mutex);
   impl_->stdin_pipe.reset();
+}
+
+void Session::resize(TerminalSize size) {
+  if (!impl_->tty) {
+    throw Error(ErrorCode::invalid_argument, "the session has no pseudo console (tty = false)");
+  }
+  const std::lock_guard lock(impl_->console_mutex);
+  if (!impl_->console) {
+    throw Error(ErrorCode::invalid_argument,
+                "the command has exited: its pseudo console is closed");
+  }
+  impl_->console->resize(size.cols, size.rows);
 }
 
 void Session::terminate() {
@@ -126,20 +211,7 @@ std::optional<std::int32_t> Session::wait(std::optional<std::chrono::millisecond
   const DWORD waited = WaitForSingleObject(impl_->process.get(), ms);
   if (waited == WAIT_TIMEOUT) return std::nullopt;
   if (waited != WAIT_OBJECT_0) win::throw_last_error("WaitForSingleObject(session process)");
-  if (!impl_->reaped) {
-    impl_->reaped = true;
-    impl_->stdin_pipe.reset();
-    try {
-      impl_->job.terminate();  // descendants do not outlive the command (as capture)
-    } catch (const Error&) {
-      // kill-on-close still ends them when the session goes away
-    }
-    // The pipes reach end-of-file once every holder is gone; the stop event bounds the wait.
-    if (WaitForSingleObject(impl_->reader_done.get(), 2000) != WAIT_OBJECT_0) {
-      SetEvent(impl_->stop_event.get());
-    }
-    impl_->reader.join();
-  }
+  if (!impl_->reaped) impl_->reap();
   DWORD code = 0;
   if (!GetExitCodeProcess(impl_->process.get(), &code)) {
     win::throw_last_error("GetExitCodeProcess");
@@ -152,13 +224,17 @@ std::optional<std::int32_t> Session::exit_code() {
 }
 
 std::string Session::take_stdout() {
-  const std::lock_guard lock(impl_->mutex);
+  const std::lock_guard lock(impl_->output_mutex);
   return std::exchange(impl_->stdout_bytes, {});
 }
 
 std::string Session::take_stderr() {
-  const std::lock_guard lock(impl_->mutex);
+  const std::lock_guard lock(impl_->output_mutex);
   return std::exchange(impl_->stderr_bytes, {});
+}
+
+bool Session::is_tty() const {
+  return impl_->tty;
 }
 
 const std::vector<std::string>& Session::warnings() const {
@@ -166,39 +242,48 @@ const std::vector<std::string>& Session::warnings() const {
 }
 
 Session spawn_session_for_permission_profile(const SessionRequest& request) {
+  // The console is created before anything is applied: a bad size fails as bad input.
+  std::optional<win::PseudoConsole> console;
+  if (request.tty) {
+    console.emplace(
+        win::PseudoConsole::create(request.terminal_size.cols, request.terminal_size.rows));
+  }
   win::PreparedLaunch launch =
       win::prepare_sandboxed_launch({request.profile, request.binding, request.command, request.cwd,
                                      request.env, request.sandbox_home});
-  auto impl = std::make_unique<Session::Impl>();
+  auto impl = std::make_unique<Session::Impl>(request.tty);
   impl->warnings = std::move(launch.warnings);
-  for (win::UniqueHandle* event : {&impl->stop_event, &impl->reader_done}) {
-    event->reset(CreateEventW(nullptr, TRUE, FALSE, nullptr));
-    if (!*event) win::throw_last_error("CreateEventW");
-  }
+  win::LaunchRequest launch_request{
+      .application = launch.application,
+      .command_line = launch.command_line,
+      .cwd = launch.cwd,
+      .environment = launch.environment,
+      .token = launch.token.get(),
+  };
 
-  win::Pipe in = win::create_pipe(win::PipeDirection::child_reads);
-  win::Pipe out = win::create_pipe(win::PipeDirection::child_writes);
-  win::Pipe err = win::create_pipe(win::PipeDirection::child_writes);
-  win::LaunchedProcess child = win::launch_process(
-      win::LaunchRequest{
-          .application = launch.application,
-          .command_line = launch.command_line,
-          .cwd = launch.cwd,
-          .environment = launch.environment,
-          .token = launch.token.get(),
-          .stdio = win::StdioHandles{in.child_end.get(), out.child_end.get(), err.child_end.get()},
-      },
-      impl->job);
-  in.child_end.reset();
-  out.child_end.reset();
-  err.child_end.reset();
-  impl->process = std::move(child.process);
-  impl->stdin_pipe = std::move(in.parent_end);
-  Session::Impl* raw = impl.get();
-  impl->reader = std::thread([raw, o = std::move(out.parent_end), e = std::move(err.parent_end),
-                              on_out = request.on_stdout, on_err = request.on_stderr]() mutable {
-    raw->read_loop(std::move(o), std::move(e), std::move(on_out), std::move(on_err));
-  });
+  std::vector<OutputStream> streams;
+  if (console) {
+    launch_request.pseudo_console = console->get();
+    win::LaunchedProcess child = win::launch_process(launch_request, impl->job);
+    impl->process = std::move(child.process);
+    impl->stdin_pipe = console->take_input();
+    streams.push_back({console->take_output(), impl->sink(request.on_stdout, impl->stdout_bytes)});
+    impl->console = std::move(console);
+  } else {
+    win::Pipe in = win::create_pipe(win::PipeDirection::child_reads);
+    win::Pipe out = win::create_pipe(win::PipeDirection::child_writes);
+    win::Pipe err = win::create_pipe(win::PipeDirection::child_writes);
+    launch_request.stdio =
+        win::StdioHandles{in.child_end.get(), out.child_end.get(), err.child_end.get()};
+    win::LaunchedProcess child = win::launch_process(launch_request, impl->job);
+    impl->process = std::move(child.process);
+    impl->stdin_pipe = std::move(in.parent_end);
+    streams.push_back(
+        {std::move(out.parent_end), impl->sink(request.on_stdout, impl->stdout_bytes)});
+    streams.push_back(
+        {std::move(err.parent_end), impl->sink(request.on_stderr, impl->stderr_bytes)});
+  }
+  impl->start_reader(std::move(streams));
   return Session(std::move(impl));
 }
 

@@ -1,5 +1,7 @@
 #include "win/win32_error.hpp"
 
+#include <cstdio>
+
 #include "win/handles.hpp"
 #include "win/unicode.hpp"
 
@@ -25,6 +27,16 @@ std::string win32_error_text(DWORD code) {
 
 Error win32_error(std::string_view call, DWORD code) {
   std::string message = std::string(call) + " failed: " + std::to_string(code);
+  const std::string text = win32_error_text(code);
+  if (!text.empty()) message += " (" + text + ")";
+  return Error(ErrorCode::win32_call_failed, std::move(message), code);
+}
+
+Error hresult_error(std::string_view call, HRESULT hr) {
+  const auto code = static_cast<DWORD>(hr);
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "%08lX", static_cast<unsigned long>(code));
+  std::string message = std::string(call) + " failed: HRESULT 0x" + hex;
   const std::string text = win32_error_text(code);
   if (!text.empty()) message += " (" + text + ")";
   return Error(ErrorCode::win32_call_failed, std::move(message), code);

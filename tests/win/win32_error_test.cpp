@@ -29,6 +29,14 @@ TEST(Win32Error, ThrowLastErrorUsesGetLastError) {
   }
 }
 
+TEST(Win32Error, HresultsAreShownInHex) {
+  const Error error = hresult_error("ResizePseudoConsole", E_NOTIMPL);
+  EXPECT_EQ(error.code(), ErrorCode::win32_call_failed);
+  EXPECT_EQ(error.win32_error(), std::optional<std::uint32_t>(0x80004001u));
+  const std::string message = error.what();
+  EXPECT_EQ(message.rfind("ResizePseudoConsole failed: HRESULT 0x80004001", 0), 0u) << message;
+}
+
 TEST(Random, HexHasTwoLowerCaseDigitsPerByteAndVaries) {
   const std::string first = random_hex(16);
   const std::string second = random_hex(16);
