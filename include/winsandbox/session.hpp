@@ -65,7 +65,8 @@ public:
   // tty = true, after TTY normalization). Throws Error(invalid_argument) after close_stdin(),
   // Error(win32_call_failed) if the command no longer reads its stdin.
   void write_stdin(std::string_view bytes);
-  // The command reads end-of-file once it has consumed what was written.
+  // Pipes: the command reads end-of-file once it has consumed what was written. ConPTY: the
+  // console's input ends, and the console host may close the console under the command.
   void close_stdin();
   // Resizes the pseudo console. Throws Error(invalid_argument) for a pipe session, a zero size,
   // or once the command has exited (its pseudo console is gone); Error(win32_call_failed) when
@@ -101,5 +102,31 @@ Session spawn_session_for_permission_profile(const SessionRequest& request);
 // run_capture_for_policy).
 Session spawn_session_for_policy(const std::string& policy, const std::string& policy_cwd,
                                  SessionRequest request);
+
+// How run_session_in_this_terminal connects the command to this process's terminal.
+//
+// | mode           | the command gets          | this process's stdin                         |
+// |----------------|---------------------------|----------------------------------------------|
+// | automatic      | pseudo_console when stdin is a console, pipes otherwise                  |
+// | pseudo_console | a pseudo console the size | a console: switched to raw VT input (no      |
+// |                | of this console (80x24    | echo, no line editing; Ctrl-C is byte 0x03   |
+// |                | when stdout is not one),  | and reaches the command), restored on return;|
+// |                | resized as it changes     | otherwise its bytes are forwarded (TTY-      |
+// |                |                           | normalized); the input stays open at its end |
+// | pipes          | stdin/stdout/stderr pipes | bytes forwarded exactly; end-of-file closes  |
+// |                |                           | the command's stdin; Ctrl-C ends the command |
+//
+// The command's output goes to this process's stdout and stderr, unchanged (a console's code
+// page is UTF-8 while the session runs).
+enum class TerminalMode { automatic, pseudo_console, pipes };
+
+// Starts the session with `spawn` (the profile-native entry point, or a lambda calling the
+// legacy adapter) after setting `request`'s tty, terminal_size and callbacks, runs it attached
+// to this process's standard streams until the command exits, and returns its exit code.
+// Errors as `spawn`; a resize the system refuses is reported once on stderr, not an error.
+using SessionSpawner = std::function<Session(const SessionRequest&)>;
+std::int32_t run_session_in_this_terminal(
+    SessionRequest request, TerminalMode mode,
+    const SessionSpawner& spawn = spawn_session_for_permission_profile);
 
 }  // namespace winsandbox

@@ -63,6 +63,10 @@ const std::vector<std::string>& Session::warnings() const {
 Session spawn_session_for_permission_profile(const SessionRequest&) {
   throw_unsupported_platform("spawn_session_for_permission_profile");
 }
+
+std::int32_t run_session_in_this_terminal(SessionRequest, TerminalMode, const SessionSpawner&) {
+  throw_unsupported_platform("run_session_in_this_terminal");
+}
 #endif
 
 }  // namespace winsandbox

@@ -1,5 +1,5 @@
-# cmake -P script: runs the CLI once and checks exit code, stdout (exact, after CRLF→LF) and
-# stderr (regex).
+# cmake -P script: runs the CLI once and checks exit code, stdout (exact, after CRLF→LF, or a
+# regex) and stderr (regex).
 string(REPLACE "|" ";" args "${ARGS}")
 set(command ${EMULATOR} "${CLI}" ${args})
 set(input_args)
@@ -19,6 +19,9 @@ if(EXPECT_STDOUT_FILE)
   if(NOT out STREQUAL expected)
     message(FATAL_ERROR "stdout differs from ${EXPECT_STDOUT_FILE}\n--- got:\n${out}\n--- expected:\n${expected}")
   endif()
+endif()
+if(EXPECT_STDOUT_REGEX AND NOT out MATCHES "${EXPECT_STDOUT_REGEX}")
+  message(FATAL_ERROR "stdout does not match `${EXPECT_STDOUT_REGEX}`:\n${out}")
 endif()
 if(EXPECT_STDERR_REGEX AND NOT err MATCHES "${EXPECT_STDERR_REGEX}")
   message(FATAL_ERROR "stderr does not match `${EXPECT_STDERR_REGEX}`:\n${err}")

@@ -27,6 +27,7 @@ void add_profile_commands(CLI::App& app, CommandRunner& runner);
 void add_ipc_commands(CLI::App& app, CommandRunner& runner);
 void add_resolve_commands(CLI::App& app, CommandRunner& runner);
 void add_capture_commands(CLI::App& app, CommandRunner& runner);
+void add_session_command(CLI::App& app, CommandRunner& runner);
 void add_plan_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace winsandbox::cli

@@ -45,8 +45,7 @@ void add_profile_commands(CLI::App& app, CommandRunner& runner) {
   CLI::App* from_policy = profile->add_subcommand(
       "from-policy", "Convert a legacy policy string (preset or JSON) to a permission profile");
   from_policy
-      ->add_option("POLICY", options->policy,
-                   "read-only | workspace-write | a JSON SandboxPolicy")
+      ->add_option("POLICY", options->policy, "read-only | workspace-write | a JSON SandboxPolicy")
       ->required();
   from_policy->add_option("--cwd", options->cwd, "Workspace directory the policy applies to")
       ->required();

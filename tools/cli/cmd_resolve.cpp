@@ -33,7 +33,8 @@ void print_resolved_text(const ResolvedPermissions& r) {
   for (const auto& root : r.readable_roots) std::cout << "readable root:    " << root.str() << '\n';
   for (const auto& root : r.writable_roots) {
     std::cout << "writable root:    " << root.root.str() << '\n';
-    for (const auto& sub : root.read_only_subpaths) std::cout << "  read-only:      " << sub.str() << '\n';
+    for (const auto& sub : root.read_only_subpaths)
+      std::cout << "  read-only:      " << sub.str() << '\n';
   }
   for (const auto& path : r.deny_read) std::cout << "deny read:        " << path.str() << '\n';
 }
@@ -54,7 +55,8 @@ int run_explain(const ExplainOptions& options, const GlobalOptions& global) {
   const ResolveInputs inputs = load_resolve_inputs(options.inputs);
   const ResolvedPermissions resolved = resolve_inputs(inputs);
   std::vector<PathVerdict> verdicts;
-  for (const auto& path : options.paths) verdicts.push_back(explain(resolved, WinPath::parse(path), *inputs.fs));
+  for (const auto& path : options.paths)
+    verdicts.push_back(explain(resolved, WinPath::parse(path), *inputs.fs));
   if (global.json) {
     print_line(verdicts_to_json(verdicts));
     return kExitOk;
@@ -70,8 +72,8 @@ int run_explain(const ExplainOptions& options, const GlobalOptions& global) {
 
 void add_resolve_commands(CLI::App& app, CommandRunner& runner) {
   auto resolve_options = std::make_shared<ResolveCommandOptions>();
-  CLI::App* resolve_cmd = app.add_subcommand(
-      "resolve", "Resolve a permission profile into Windows-native permissions");
+  CLI::App* resolve_cmd =
+      app.add_subcommand("resolve", "Resolve a permission profile into Windows-native permissions");
   add_resolve_input_options(*resolve_cmd, resolve_options->inputs, /*cwd_required=*/true);
   resolve_cmd->add_flag("--elevated", resolve_options->elevated,
                         "Also require what the elevated backend needs (readable `:root`)");

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  winsandbox profile check profile.json\n"
       "  winsandbox profile from-policy workspace-write --cwd C:\\repo\n"
-      "  winsandbox capture --policy workspace-write --profile-cwd C:\\repo -- cmd /c echo hi\n"};
+      "  winsandbox capture --policy workspace-write --profile-cwd C:\\repo -- cmd /c echo hi\n"
+      "  winsandbox session --policy workspace-write --profile-cwd C:\\repo -- cmd\n"};
   app.set_version_flag("--version", std::string(winsandbox::kVersion));
   app.fallthrough();
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   add_resolve_commands(app, runner);
   add_plan_command(app, runner);
   add_capture_commands(app, runner);
+  add_session_command(app, runner);
 
   try {
     app.parse(argc, argv);

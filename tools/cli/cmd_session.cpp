@@ -1,0 +1,60 @@
+// `winsandbox session`: run one command in the sandbox attached to this terminal (a pseudo
+// console when stdin is a console) and exit with its exit code.
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "cli_commands.hpp"
+#include "sandboxed_command.hpp"
+#include "winsandbox/session.hpp"
+
+namespace winsandbox::cli {
+namespace {
+
+struct SessionOptions {
+  SandboxedCommandOptions command;
+  TerminalMode mode = TerminalMode::automatic;
+};
+
+int run_session(const SessionOptions& options, const GlobalOptions& global) {
+  try {
+    SessionRequest request;
+    fill_sandboxed_command_request(options.command, request);
+    if (options.command.policy.empty()) {
+      return run_session_in_this_terminal(std::move(request), options.mode);
+    }
+    return run_session_in_this_terminal(
+        std::move(request), options.mode, [&options](const SessionRequest& prepared) {
+          return spawn_session_for_policy(options.command.policy, options.command.profile_cwd,
+                                          prepared);
+        });
+  } catch (const Error& error) {
+    return report_sandboxed_command_error(error, global);
+  }
+}
+
+}  // namespace
+
+void add_session_command(CLI::App& app, CommandRunner& runner) {
+  auto options = std::make_shared<SessionOptions>();
+  CLI::App* session = app.add_subcommand(
+      "session",
+      "Run COMMAND in the sandbox attached to this terminal: raw input, resize and Ctrl-C reach "
+      "it through a pseudo console when stdin is a console; otherwise stdin/stdout/stderr are "
+      "piped. Exits with its exit code (125 sandbox error, 126 cannot start, 127 not found)");
+  const std::map<std::string, TerminalMode> modes{{"auto", TerminalMode::automatic},
+                                                  {"on", TerminalMode::pseudo_console},
+                                                  {"off", TerminalMode::pipes}};
+  session
+      ->add_option("--tty", options->mode,
+                   "auto: a pseudo console when stdin is a console; on: always; off: pipes")
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->default_str("auto");
+  add_sandboxed_command_options(*session, options->command);
+  session->callback([&runner, options] {
+    runner.set([&runner, options] { return run_session(*options, runner.global); });
+  });
+}
+
+}  // namespace winsandbox::cli
