@@ -1,9 +1,10 @@
-// windows-smoke tier: what the sandbox enforces, through the public capture API. Wine neither
-// enforces restricted tokens nor persists file DACLs, so every test here skips under Wine with
-// the reason; on Windows (the CI windows-latest runner) they must pass.
+// windows-smoke tier: what the sandbox enforces, through the public capture and session APIs. Wine
+// neither enforces restricted tokens nor persists file DACLs, so every test here skips under Wine
+// with the reason; on Windows (the CI windows-latest runner) they must pass.
 #include <algorithm>
 #include <filesystem>
-#include <sstream>
+#include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "win_test_support.hpp"
 #include "winsandbox/capture.hpp"
 #include "winsandbox/legacy_policy.hpp"
+#include "winsandbox/session.hpp"
 
 namespace winsandbox {
 namespace {
@@ -67,25 +69,44 @@ TEST_F(SmokeEnforcementTest, WriteIntoDotGitIsDenied) {
   EXPECT_FALSE(std::filesystem::exists(target));
 }
 
-TEST_F(SmokeEnforcementTest, ChildTokenCarriesTheRootSidLogonSidAndEveryone) {
-  const CaptureResult result = run("token_info");
-  ASSERT_EQ(result.exit_code, 0) << result.stdout_bytes;
+// DESIGN §4: every spawn path builds its token with the one token builder; each path's child
+// reports the restricting SIDs it got: the root's SID as the store handed it out, then the
+// logon SID and Everyone.
+void expect_workspace_token_sids(const std::string& token_report, const std::filesystem::path& home,
+                                 const WinPath& workspace) {
   std::vector<std::string> actual;
-  std::istringstream lines(result.stdout_bytes);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("restricting ", 0) == 0) actual.push_back(line.substr(12));
+  const std::regex restricting("restricting (S-[0-9-]+)");
+  for (auto it = std::sregex_iterator(token_report.begin(), token_report.end(), restricting);
+       it != std::sregex_iterator(); ++it) {
+    actual.push_back((*it)[1].str());
   }
-  // The root's SID as the store handed it out, then the logon SID and Everyone.
-  CapabilitySidStore store(base_ / "home", system_random_source());
+  CapabilitySidStore store(home, system_random_source());
   const StoredCapabilitySids stored = store.read();
-  const auto root_sid = stored.writable_roots.find(workspace().identity());
+  const auto root_sid = stored.writable_roots.find(workspace.identity());
   ASSERT_NE(root_sid, stored.writable_roots.end());
   const win::UniqueHandle own = win::open_current_process_token(TOKEN_QUERY);
   const auto logon = win::find_logon_sid(own.get());
   ASSERT_TRUE(logon);
-  ASSERT_FALSE(actual.empty());
-  EXPECT_EQ(actual.front(), root_sid->second);
-  EXPECT_EQ(actual, (std::vector<std::string>{root_sid->second, logon->to_string(), "S-1-1-0"}));
+  EXPECT_EQ(actual, (std::vector<std::string>{root_sid->second, logon->to_string(), "S-1-1-0"}))
+      << token_report;
+}
+
+TEST_F(SmokeEnforcementTest, ChildTokenCarriesTheRootSidLogonSidAndEveryone) {
+  const CaptureResult result = run("token_info");
+  ASSERT_EQ(result.exit_code, 0) << result.stdout_bytes;
+  expect_workspace_token_sids(result.stdout_bytes, base_ / "home", workspace());
+}
+
+TEST_F(SmokeEnforcementTest, SessionChildTokensCarryTheSameSids) {
+  for (const bool tty : {false, true}) {
+    SCOPED_TRACE(tty ? "pseudo console" : "pipes");
+    SessionRequest r;
+    win::test::fill_sandboxed_request(r, workspace(), base_ / "home", "token_info", {});
+    r.tty = tty;
+    Session session = spawn_session_for_permission_profile(r);
+    ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0));
+    expect_workspace_token_sids(session.take_stdout(), base_ / "home", workspace());
+  }
 }
 
 }  // namespace
