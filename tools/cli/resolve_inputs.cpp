@@ -61,6 +61,16 @@ void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, 
                      "(required on non-Windows hosts)");
 }
 
+ProfileBinding binding_from_options(const std::string& profile_cwd,
+                                    const std::vector<std::string>& workspace_roots) {
+  ProfileBinding binding;
+  for (const auto& root : workspace_roots) binding.workspace_roots.push_back(WinPath::parse(root));
+  if (binding.workspace_roots.empty()) {
+    binding = ProfileBinding::for_profile_cwd(WinPath::parse(profile_cwd));
+  }
+  return binding;
+}
+
 ResolveInputs load_resolve_inputs(const ResolveInputOptions& options) {
   auto fs = open_file_system(options.fs_snapshot);
   const WinPath profile_cwd = WinPath::parse(options.profile_cwd);
@@ -69,10 +79,7 @@ ResolveInputs load_resolve_inputs(const ResolveInputOptions& options) {
           ? profile_from_json(read_input(options.profile_file))
           : profile_from_legacy_policy(parse_policy_string(options.policy), profile_cwd, *fs);
 
-  ProfileBinding binding;
-  for (const auto& root : options.workspace_roots)
-    binding.workspace_roots.push_back(WinPath::parse(root));
-  if (binding.workspace_roots.empty()) binding.workspace_roots.push_back(profile_cwd);
+  ProfileBinding binding = binding_from_options(options.profile_cwd, options.workspace_roots);
 
   std::vector<std::string> assignments;
   if (!options.env_file.empty()) assignments = read_env_file(options.env_file);

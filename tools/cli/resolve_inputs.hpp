@@ -33,6 +33,10 @@ void add_profile_source_options(CLI::App& command, std::string& profile_file, st
 // Registers the options on `command`. `cwd_required`: whether --cwd must be given.
 void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required);
 
+// --workspace-root DIR... when given, else the one root --profile-cwd DIR.
+ProfileBinding binding_from_options(const std::string& profile_cwd,
+                                    const std::vector<std::string>& workspace_roots);
+
 // The parsed, validated inputs.
 struct ResolveInputs {
   PermissionProfile profile;

@@ -64,17 +64,6 @@ PermissionProfile sandboxed_command_profile(const SandboxedCommandOptions& optio
   return profile_from_json(read_input(options.profile_file));
 }
 
-ProfileBinding sandboxed_command_binding(const SandboxedCommandOptions& options) {
-  ProfileBinding binding;
-  for (const auto& root : options.workspace_roots) {
-    binding.workspace_roots.push_back(WinPath::parse(root));
-  }
-  if (binding.workspace_roots.empty()) {
-    binding = ProfileBinding::for_profile_cwd(WinPath::parse(options.profile_cwd));
-  }
-  return binding;
-}
-
 int report_sandboxed_command_error(const Error& error, const GlobalOptions& global) {
   const int rc = report_error(error, global);
   if (error.code() == ErrorCode::command_not_found) return kExitCommandNotFound;

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_common.hpp"
+#include "resolve_inputs.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/legacy_policy.hpp"
@@ -39,10 +40,8 @@ Environment sandboxed_command_environment(const SandboxedCommandOptions& options
 std::filesystem::path sandboxed_command_home(const SandboxedCommandOptions& options,
                                              const Environment& env);
 
-// The profile and binding of --profile / --workspace-root / --profile-cwd (not for --policy,
-// which the legacy adapters convert themselves).
+// The profile of --profile (not for --policy, which the legacy adapters convert themselves).
 PermissionProfile sandboxed_command_profile(const SandboxedCommandOptions& options);
-ProfileBinding sandboxed_command_binding(const SandboxedCommandOptions& options);
 
 // Fills the fields CaptureRequest and SessionRequest share.
 template <typename Request>
@@ -53,7 +52,7 @@ void fill_sandboxed_command_request(const SandboxedCommandOptions& options, Requ
   request.sandbox_home = sandboxed_command_home(options, request.env);
   if (options.policy.empty()) {
     request.profile = sandboxed_command_profile(options);
-    request.binding = sandboxed_command_binding(options);
+    request.binding = binding_from_options(options.profile_cwd, options.workspace_roots);
   }
 }
 
