@@ -50,7 +50,8 @@ struct CaptureRequest {
 
 struct CaptureResult {
   // Signed 32-bit (an NTSTATUS like 0xC0000005 is negative); kCaptureTimeoutExitCode when
-  // timed out.
+  // timed out; 1 when cancelled (the process tree is terminated with exit code 1, as the
+  // reference).
   std::int32_t exit_code = 0;
   std::string stdout_bytes;
   std::string stderr_bytes;

@@ -1,5 +1,5 @@
 // RAII owners for every Win32 resource the library holds. This is the one place that calls
-// CloseHandle / LocalFree / CloseDesktop / ClosePseudoConsole /
+// CloseHandle / FindClose / LocalFree / CloseDesktop / ClosePseudoConsole /
 // FreeEnvironmentStringsW / DeleteProcThreadAttributeList;
 // everything else holds one of these types (the WIL `unique_any` pattern).
 #pragma once
@@ -64,6 +64,15 @@ struct HandleTraits {
   static void close(pointer h) noexcept { ::CloseHandle(h); }
 };
 
+// A directory search from FindFirstFile(Ex)W, which fails with INVALID_HANDLE_VALUE and is
+// closed with FindClose, never CloseHandle.
+struct FindHandleTraits {
+  using pointer = HANDLE;
+  static pointer invalid() noexcept { return INVALID_HANDLE_VALUE; }
+  static bool is_valid(pointer h) noexcept { return h != nullptr && h != INVALID_HANDLE_VALUE; }
+  static void close(pointer h) noexcept { ::FindClose(h); }
+};
+
 // Memory the system allocated with LocalAlloc and the caller must LocalFree. `T` is the pointer
 // type the API hands out (PSID, PSECURITY_DESCRIPTOR, PACL, LPWSTR, ...).
 template <typename T>
@@ -99,6 +108,7 @@ struct EnvironmentStringsTraits {
 
 // Kernel object handles: files, pipes, events, processes, threads, tokens, jobs.
 using UniqueHandle = UniqueResource<HandleTraits>;
+using UniqueFindHandle = UniqueResource<FindHandleTraits>;
 using UniqueDesktop = UniqueResource<DesktopTraits>;
 using UniquePseudoConsole = UniqueResource<PseudoConsoleTraits>;
 using UniqueEnvironmentStrings = UniqueResource<EnvironmentStringsTraits>;

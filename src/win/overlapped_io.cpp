@@ -20,32 +20,35 @@ bool is_peer_gone(DWORD error) {
          error == ERROR_NO_DATA || error == ERROR_HANDLE_EOF;
 }
 
-// Cancels the I/O in flight on `pipe` and waits until the system has let go of `overlapped`.
-void cancel_and_wait(HANDLE pipe, OVERLAPPED* overlapped) noexcept {
-  CancelIoEx(pipe, overlapped);
-  DWORD transferred = 0;
-  GetOverlappedResult(pipe, overlapped, &transferred, TRUE);
-}
-
 }  // namespace
 
-OverlappedReader::OverlappedReader(UniqueHandle pipe, ChunkHandler on_chunk)
-    : pipe_(std::move(pipe)), event_(make_manual_reset_event()), on_chunk_(std::move(on_chunk)) {}
+namespace detail {
 
-OverlappedReader::~OverlappedReader() {
-  stop();
+OverlappedOperation::OverlappedOperation(UniqueHandle pipe, const char* what)
+    : pipe_(std::move(pipe)), event_(make_manual_reset_event()), what_(what) {}
+
+OverlappedOperation::~OverlappedOperation() {
+  cancel();
 }
 
-void OverlappedReader::start() {
-  issue_read();
-}
-
-void OverlappedReader::issue_read() {
-  if (done_) return;
+OVERLAPPED* OverlappedOperation::prepare() noexcept {
   overlapped_ = OVERLAPPED{};
   overlapped_.hEvent = event_.get();
-  if (ReadFile(pipe_.get(), buffer_.data(), static_cast<DWORD>(buffer_.size()), nullptr,
-               &overlapped_)) {
+  return &overlapped_;
+}
+
+void OverlappedOperation::read(void* buffer, DWORD size) {
+  if (done_) return;
+  started(ReadFile(pipe_.get(), buffer, size, nullptr, prepare()));
+}
+
+void OverlappedOperation::write(const void* data, DWORD size) {
+  if (done_) return;
+  started(WriteFile(pipe_.get(), data, size, nullptr, prepare()));
+}
+
+void OverlappedOperation::started(BOOL ok) {
+  if (ok) {
     // Completed at once. Its event is set as for any completion; collect it from the wait loop
     // like the others so one busy stream cannot starve the rest.
     pending_ = true;
@@ -58,43 +61,74 @@ void OverlappedReader::issue_read() {
   } else if (is_peer_gone(error)) {
     finish();
   } else {
-    throw win32_error("ReadFile(child output)", error);
+    throw win32_error(what_, error);
   }
 }
 
-void OverlappedReader::on_signaled() {
-  if (!pending_) return;
+std::optional<DWORD> OverlappedOperation::complete() {
+  if (!pending_) return std::nullopt;
   DWORD transferred = 0;
   const BOOL ok = GetOverlappedResult(pipe_.get(), &overlapped_, &transferred, FALSE);
   const DWORD error = ok ? ERROR_SUCCESS : GetLastError();
-  if (!ok && error == ERROR_IO_INCOMPLETE) return;  // spurious wake-up: still in flight
+  if (!ok && error == ERROR_IO_INCOMPLETE) return std::nullopt;  // spurious wake-up
   pending_ = false;
   ResetEvent(event_.get());
   if (!ok) {
     if (is_peer_gone(error) || error == ERROR_OPERATION_ABORTED) {
       finish();
-      return;
+      return std::nullopt;
     }
-    throw win32_error("ReadFile(child output)", error);
+    throw win32_error(what_, error);
   }
-  // A zero-byte completion is a zero-byte write by the peer, not end-of-file.
-  if (transferred > 0) on_chunk_(std::string_view(buffer_.data(), transferred));
-  issue_read();
+  return transferred;
 }
 
-void OverlappedReader::finish() noexcept {
+void OverlappedOperation::finish() noexcept {
   done_ = true;
   pending_ = false;
   pipe_.reset();
 }
 
-void OverlappedReader::stop() noexcept {
-  if (pending_) cancel_and_wait(pipe_.get(), &overlapped_);
+void OverlappedOperation::cancel() noexcept {
+  if (pending_) {
+    CancelIoEx(pipe_.get(), &overlapped_);
+    DWORD transferred = 0;
+    GetOverlappedResult(pipe_.get(), &overlapped_, &transferred, TRUE);
+  }
   finish();
 }
 
+}  // namespace detail
+
+OverlappedReader::OverlappedReader(UniqueHandle pipe, ChunkHandler on_chunk)
+    : on_chunk_(std::move(on_chunk)), operation_(std::move(pipe), "ReadFile(child output)") {}
+
+OverlappedReader::~OverlappedReader() {
+  stop();
+}
+
+void OverlappedReader::start() {
+  issue_read();
+}
+
+void OverlappedReader::issue_read() {
+  operation_.read(buffer_.data(), static_cast<DWORD>(buffer_.size()));
+}
+
+void OverlappedReader::on_signaled() {
+  const std::optional<DWORD> transferred = operation_.complete();
+  if (!transferred) return;
+  // A zero-byte completion is a zero-byte write by the peer, not end-of-file.
+  if (*transferred > 0) on_chunk_(std::string_view(buffer_.data(), *transferred));
+  issue_read();
+}
+
+void OverlappedReader::stop() noexcept {
+  operation_.cancel();
+}
+
 OverlappedWriter::OverlappedWriter(UniqueHandle pipe, std::string_view data)
-    : pipe_(std::move(pipe)), event_(make_manual_reset_event()), remaining_(data) {}
+    : remaining_(data), operation_(std::move(pipe), "WriteFile(child input)") {}
 
 OverlappedWriter::~OverlappedWriter() {
   stop();
@@ -105,57 +139,24 @@ void OverlappedWriter::start() {
 }
 
 void OverlappedWriter::issue_write() {
-  if (done_) return;
+  if (operation_.done()) return;
   if (remaining_.empty()) {
-    finish();  // closing our end is the child's end-of-file
+    operation_.finish();  // closing our end is the child's end-of-file
     return;
   }
-  overlapped_ = OVERLAPPED{};
-  overlapped_.hEvent = event_.get();
   const DWORD chunk = static_cast<DWORD>(std::min(remaining_.size(), kChunkBytes));
-  if (WriteFile(pipe_.get(), remaining_.data(), chunk, nullptr, &overlapped_)) {
-    pending_ = true;
-    SetEvent(event_.get());
-    return;
-  }
-  const DWORD error = GetLastError();
-  if (error == ERROR_IO_PENDING) {
-    pending_ = true;
-  } else if (is_peer_gone(error)) {
-    finish();
-  } else {
-    throw win32_error("WriteFile(child input)", error);
-  }
+  operation_.write(remaining_.data(), chunk);
 }
 
 void OverlappedWriter::on_signaled() {
-  if (!pending_) return;
-  DWORD transferred = 0;
-  const BOOL ok = GetOverlappedResult(pipe_.get(), &overlapped_, &transferred, FALSE);
-  const DWORD error = ok ? ERROR_SUCCESS : GetLastError();
-  if (!ok && error == ERROR_IO_INCOMPLETE) return;
-  pending_ = false;
-  ResetEvent(event_.get());
-  if (!ok) {
-    if (is_peer_gone(error) || error == ERROR_OPERATION_ABORTED) {
-      finish();
-      return;
-    }
-    throw win32_error("WriteFile(child input)", error);
-  }
-  remaining_.remove_prefix(std::min<std::size_t>(transferred, remaining_.size()));
+  const std::optional<DWORD> transferred = operation_.complete();
+  if (!transferred) return;
+  remaining_.remove_prefix(std::min<std::size_t>(*transferred, remaining_.size()));
   issue_write();
 }
 
-void OverlappedWriter::finish() noexcept {
-  done_ = true;
-  pending_ = false;
-  pipe_.reset();
-}
-
 void OverlappedWriter::stop() noexcept {
-  if (pending_) cancel_and_wait(pipe_.get(), &overlapped_);
-  finish();
+  operation_.cancel();
 }
 
 }  // namespace winsandbox::win

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include <windows.h>
@@ -13,6 +14,51 @@
 #include "win/handles.hpp"
 
 namespace winsandbox::win {
+namespace detail {
+
+// The state machine OverlappedReader and OverlappedWriter share: at most one overlapped
+// operation in flight on a pipe end opened with FILE_FLAG_OVERLAPPED, signalled through a
+// manual-reset event. The peer going away (broken pipe, end-of-file) finishes it quietly: the
+// pipe is closed and done() turns true. Any other failure throws a win32_error naming `what`.
+class OverlappedOperation {
+public:
+  // `what` names the operation in errors, e.g. "ReadFile(child output)"; a string literal.
+  OverlappedOperation(UniqueHandle pipe, const char* what);
+  // Cancels the operation in flight, if any.
+  ~OverlappedOperation();
+  OverlappedOperation(const OverlappedOperation&) = delete;
+  OverlappedOperation& operator=(const OverlappedOperation&) = delete;
+
+  // Issue one operation unless done(). `buffer` / `data` must stay valid until it completes or
+  // is cancelled.
+  void read(void* buffer, DWORD size);
+  void write(const void* data, DWORD size);
+  // Collects the operation in flight (its event fired): the bytes it moved, or nullopt when
+  // nothing completed (a spurious wake-up, or the peer went away: see done()).
+  std::optional<DWORD> complete();
+  // Closes the pipe without cancelling anything (nothing may be in flight).
+  void finish() noexcept;
+  // Cancels the operation in flight, waits until the system has let go of it, then finishes.
+  void cancel() noexcept;
+
+  bool done() const noexcept { return done_; }
+  bool pending() const noexcept { return pending_; }
+  HANDLE event() const noexcept { return event_.get(); }
+
+private:
+  OVERLAPPED* prepare() noexcept;
+  // Handles the immediate result of ReadFile / WriteFile.
+  void started(BOOL ok);
+
+  UniqueHandle pipe_;
+  UniqueHandle event_;
+  const char* what_;
+  OVERLAPPED overlapped_{};
+  bool pending_ = false;
+  bool done_ = false;
+};
+
+}  // namespace detail
 
 // Reads a pipe end opened with FILE_FLAG_OVERLAPPED until end-of-file, handing each non-empty
 // chunk to `on_chunk`.
@@ -30,10 +76,10 @@ public:
   // from a fully built object.
   void start();
   // True once end-of-file was seen or stop() was called.
-  bool done() const noexcept { return done_; }
+  bool done() const noexcept { return operation_.done(); }
   // The event to wait on while a read is in flight (manual reset).
-  HANDLE event() const noexcept { return event_.get(); }
-  bool pending() const noexcept { return pending_; }
+  HANDLE event() const noexcept { return operation_.event(); }
+  bool pending() const noexcept { return operation_.pending(); }
   // Completes the read in flight (its event fired) and issues the next one.
   void on_signaled();
   // Cancels any read in flight and closes the pipe.
@@ -41,15 +87,11 @@ public:
 
 private:
   void issue_read();
-  void finish() noexcept;
 
-  UniqueHandle pipe_;
-  UniqueHandle event_;
   ChunkHandler on_chunk_;
-  OVERLAPPED overlapped_{};
   std::array<char, kChunkBytes> buffer_{};
-  bool pending_ = false;
-  bool done_ = false;
+  // After the buffer, so it is destroyed (and the read cancelled) first.
+  detail::OverlappedOperation operation_;
 };
 
 // Writes `data` (which must stay valid until done() or destruction) to a pipe end opened with
@@ -65,22 +107,17 @@ public:
   OverlappedWriter& operator=(const OverlappedWriter&) = delete;
 
   void start();
-  bool done() const noexcept { return done_; }
-  HANDLE event() const noexcept { return event_.get(); }
-  bool pending() const noexcept { return pending_; }
+  bool done() const noexcept { return operation_.done(); }
+  HANDLE event() const noexcept { return operation_.event(); }
+  bool pending() const noexcept { return operation_.pending(); }
   void on_signaled();
   void stop() noexcept;
 
 private:
   void issue_write();
-  void finish() noexcept;
 
-  UniqueHandle pipe_;
-  UniqueHandle event_;
   std::string_view remaining_;
-  OVERLAPPED overlapped_{};
-  bool pending_ = false;
-  bool done_ = false;
+  detail::OverlappedOperation operation_;
 };
 
 }  // namespace winsandbox::win

@@ -1,9 +1,10 @@
 // The Win32 FileSystemView: the real disk, looked at without following final reparse points
 // unless asked, and with long-path (\\?\) spellings so MAX_PATH never truncates a lookup.
-#include <windows.h>
-
 #include <memory>
 
+#include <windows.h>
+
+#include "win/handles.hpp"
 #include "win/long_path.hpp"
 #include "win/unicode.hpp"
 #include "winsandbox/error.hpp"
@@ -13,35 +14,23 @@ namespace winsandbox {
 namespace {
 
 using win::long_path;
+using win::UniqueFindHandle;
+using win::UniqueHandle;
 
-struct HandleCloser {
-  void operator()(HANDLE h) const noexcept {
-    if (h != INVALID_HANDLE_VALUE && h != nullptr) CloseHandle(h);
-  }
-};
-using ScopedFileHandle = std::unique_ptr<void, HandleCloser>;
-
-struct FindCloser {
-  void operator()(HANDLE h) const noexcept {
-    if (h != INVALID_HANDLE_VALUE) FindClose(h);
-  }
-};
-using ScopedFindHandle = std::unique_ptr<void, FindCloser>;
-
-ScopedFileHandle open_for_query(const WinPath& path, DWORD access) {
-  HANDLE h = CreateFileW(long_path(path).c_str(), access,
-                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                         OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
-  return ScopedFileHandle(h == INVALID_HANDLE_VALUE ? nullptr : h);
+// Empty when the path cannot be opened.
+UniqueHandle open_for_query(const WinPath& path, DWORD access) {
+  return UniqueHandle(CreateFileW(long_path(path).c_str(), access,
+                                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                                  OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr));
 }
 
 class Win32FileSystem final : public FileSystemView {
 public:
   NodeKind kind(const WinPath& path) const override {
     WIN32_FIND_DATAW data{};
-    ScopedFindHandle find(FindFirstFileExW(long_path(path).c_str(), FindExInfoBasic, &data,
+    UniqueFindHandle find(FindFirstFileExW(long_path(path).c_str(), FindExInfoBasic, &data,
                                            FindExSearchNameMatch, nullptr, 0));
-    if (find.get() == INVALID_HANDLE_VALUE) {
+    if (!find) {
       // Roots cannot be "found"; ask for their attributes instead.
       const DWORD attributes = GetFileAttributesW(long_path(path).c_str());
       if (attributes == INVALID_FILE_ATTRIBUTES) return NodeKind::missing;
@@ -51,12 +40,13 @@ public:
       if (data.dwReserved0 == IO_REPARSE_TAG_MOUNT_POINT) return NodeKind::junction;
       if (data.dwReserved0 == IO_REPARSE_TAG_SYMLINK) return NodeKind::symlink;
     }
-    return (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? NodeKind::directory : NodeKind::file;
+    return (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? NodeKind::directory
+                                                              : NodeKind::file;
   }
 
   std::optional<std::string> read_small_file(const WinPath& path,
                                              std::size_t max_bytes) const override {
-    const ScopedFileHandle file = open_for_query(path, GENERIC_READ);
+    const UniqueHandle file = open_for_query(path, GENERIC_READ);
     LARGE_INTEGER size{};
     if (!file || !GetFileSizeEx(file.get(), &size) || size.QuadPart < 0 ||
         static_cast<unsigned long long>(size.QuadPart) > max_bytes) {
@@ -73,13 +63,13 @@ public:
   }
 
   std::optional<WinPath> canonical(const WinPath& path) const override {
-    const ScopedFileHandle file = open_for_query(path, FILE_READ_ATTRIBUTES);
+    const UniqueHandle file = open_for_query(path, FILE_READ_ATTRIBUTES);
     if (!file) return std::nullopt;
     std::wstring buffer(MAX_PATH, L'\0');
     for (;;) {
-      const DWORD needed = GetFinalPathNameByHandleW(file.get(), buffer.data(),
-                                                     static_cast<DWORD>(buffer.size()),
-                                                     FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+      const DWORD needed =
+          GetFinalPathNameByHandleW(file.get(), buffer.data(), static_cast<DWORD>(buffer.size()),
+                                    FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
       if (needed == 0) return std::nullopt;
       if (needed < buffer.size()) {
         buffer.resize(needed);
@@ -94,9 +84,9 @@ public:
     std::vector<std::string> names;
     WIN32_FIND_DATAW data{};
     const std::wstring pattern = long_path(directory) + (directory.is_root() ? L"*" : L"\\*");
-    ScopedFindHandle find(FindFirstFileExW(pattern.c_str(), FindExInfoBasic, &data,
+    UniqueFindHandle find(FindFirstFileExW(pattern.c_str(), FindExInfoBasic, &data,
                                            FindExSearchNameMatch, nullptr, 0));
-    if (find.get() == INVALID_HANDLE_VALUE) return names;
+    if (!find) return names;
     do {
       const std::wstring_view name = data.cFileName;
       if (name != L"." && name != L"..") names.push_back(win::to_utf8(name));
@@ -120,6 +110,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<FileSystemView> open_host_file_system() { return std::make_unique<Win32FileSystem>(); }
+std::unique_ptr<FileSystemView> open_host_file_system() {
+  return std::make_unique<Win32FileSystem>();
+}
 
 }  // namespace winsandbox

@@ -34,17 +34,6 @@ milliseconds elapsed_since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
 }
 
-// The grandchild pid ws_spawn_grandchild prints; 0 (and a test failure) if there is none.
-DWORD parse_pid(const std::string& stdout_bytes) {
-  const auto newline = stdout_bytes.find('\n');
-  if (newline == 0 || newline == std::string::npos ||
-      stdout_bytes.find_first_not_of("0123456789") != newline) {
-    ADD_FAILURE() << "no pid line in: `" << stdout_bytes << "`";
-    return 0;
-  }
-  return static_cast<DWORD>(std::stoul(stdout_bytes.substr(0, newline)));
-}
-
 std::string without_lines_starting_with(const std::string& text,
                                         const std::vector<std::string>& prefixes) {
   std::string kept;
@@ -231,7 +220,7 @@ TEST(Capture, TimeoutKillsTheWholeTreeAndReports192) {
   EXPECT_EQ(result.exit_code, kTimeoutExitCode);
   EXPECT_GE(took, kTimeout);
   EXPECT_LT(took, kTimeout + kPostKillDrain + kSchedulingSlack);
-  const DWORD grandchild = parse_pid(result.stdout_bytes);
+  const DWORD grandchild = test::grandchild_pid(result.stdout_bytes);
   EXPECT_TRUE(test::process_is_gone(grandchild, milliseconds(5000)))
       << "grandchild " << grandchild << " survived the timeout";
 }
@@ -268,7 +257,7 @@ TEST(Capture, CancellationKillsTheTreeAndReportsExitCode1) {
   // nine intervals, give or take timer granularity.
   EXPECT_GE(std::chrono::duration_cast<milliseconds>(polls.back() - polls.front()),
             9 * kCancelPollInterval - milliseconds(50));
-  const DWORD grandchild = parse_pid(result.stdout_bytes);
+  const DWORD grandchild = test::grandchild_pid(result.stdout_bytes);
   EXPECT_TRUE(test::process_is_gone(grandchild, milliseconds(5000)));
 }
 
@@ -280,7 +269,7 @@ TEST(Capture, NormalExitOfTheRootEndsItsDescendantsByDefault) {
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_FALSE(result.timed_out);
   EXPECT_LT(elapsed_since(start), kFarBeforeTheChildsMinute) << "waited for the grandchild";
-  const DWORD grandchild = parse_pid(result.stdout_bytes);
+  const DWORD grandchild = test::grandchild_pid(result.stdout_bytes);
   EXPECT_TRUE(test::process_is_gone(grandchild, milliseconds(5000)));
 }
 
@@ -297,7 +286,7 @@ TEST(Capture, DescendantsSurviveANormalExitWhenAsked) {
   EXPECT_GE(took, request.post_exit_drain);
   EXPECT_LT(took, kFarBeforeTheChildsMinute) << "waited for the grandchild";
   EXPECT_EQ(result.exit_code, 0);
-  const DWORD grandchild = parse_pid(result.stdout_bytes);
+  const DWORD grandchild = test::grandchild_pid(result.stdout_bytes);
   EXPECT_FALSE(test::process_is_gone(grandchild)) << "the grandchild should still run";
   test::kill_process(grandchild);
 }

@@ -1,6 +1,7 @@
 #include "win/handles.hpp"
 
 #include <cstdint>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -69,6 +70,26 @@ TEST(UniqueHandle, PutServesAsOutParameter) {
   HANDLE* slot = process.put();  // releases the current handle first
   EXPECT_EQ(*slot, nullptr);
   EXPECT_FALSE(is_open(old));
+}
+
+TEST(UniqueFindHandle, HoldsASearchAndTreatsTheFailureValueAsEmpty) {
+  WIN32_FIND_DATAW data{};
+  std::wstring windows_directory(MAX_PATH, L'\0');
+  windows_directory.resize(GetWindowsDirectoryW(windows_directory.data(), MAX_PATH));
+  ASSERT_FALSE(windows_directory.empty());
+  UniqueFindHandle found(FindFirstFileExW((windows_directory + L"\\*").c_str(), FindExInfoBasic,
+                                          &data, FindExSearchNameMatch, nullptr, 0));
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(FindNextFileW(found.get(), &data));  // a live search handle
+  found.reset();
+  EXPECT_FALSE(found);
+
+  // FindFirstFileExW fails with INVALID_HANDLE_VALUE: empty, and never passed to FindClose.
+  const UniqueFindHandle missing(
+      FindFirstFileExW((windows_directory + L"\\winsandbox-no-such-entry-*").c_str(),
+                       FindExInfoBasic, &data, FindExSearchNameMatch, nullptr, 0));
+  EXPECT_FALSE(missing);
+  EXPECT_EQ(missing.get(), INVALID_HANDLE_VALUE);
 }
 
 TEST(UniqueLocalPtr, OwnsSystemAllocatedMemory) {

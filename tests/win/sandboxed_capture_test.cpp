@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 #include "plan/acl_state.hpp"
 #include "plan/capability_sid_store.hpp"
+#include "plan/command_line_cases.hpp"
 #include "plan/plan_test_support.hpp"
 #include "test_support.hpp"
 #include "win/unicode.hpp"
@@ -23,8 +25,23 @@ namespace winsandbox {
 namespace {
 
 using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
 
 using win::test::win_path_of;
+
+// A loose behavioural bound on how long a timed-out or cancelled capture may take beyond its
+// trigger (the engine's own post-kill drain is 2 s); not a performance assertion.
+constexpr milliseconds kEndsWithin{10000};
+
+// Runs `r`, whose program is a copy of ws_print_argv, and checks the child's C runtime parsed
+// back exactly `r.command`.
+void expect_child_prints_its_argv(const CaptureRequest& r) {
+  const CaptureResult result = run_capture_for_permission_profile(r);
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_bytes;
+  std::string expected;
+  for (const auto& arg : r.command) expected += arg + "\n";
+  EXPECT_EQ(result.stdout_bytes, expected);
+}
 
 class SandboxedCaptureTest : public ::testing::Test {
 protected:
@@ -124,6 +141,97 @@ TEST_F(SandboxedCaptureTest, OutputCapIsHonoured) {
   EXPECT_EQ(result.stdout_bytes.size(), 1000u);
   EXPECT_TRUE(result.stdout_truncated);
   EXPECT_FALSE(result.stderr_truncated);
+}
+
+// Both streams far beyond any pipe buffer, with a cap below and one above their size: either
+// way the capture drains both to the end (the child writes everything and exits 0) and keeps
+// exactly the first min(cap, size) bytes of each.
+TEST_F(SandboxedCaptureTest, TwentyMegabytesPerStreamWithoutDeadlockCapHonoured) {
+  constexpr std::size_t kTotal = 20 * 1024 * 1024;
+  for (const std::size_t cap : {std::size_t{1024 * 1024}, kTotal + 1}) {
+    SCOPED_TRACE(cap);
+    CaptureRequest r = request("write_bytes", {std::to_string(kTotal), std::to_string(kTotal)});
+    r.max_output_bytes = cap;
+    r.timeout = milliseconds(120000);
+    const CaptureResult result = run_capture_for_permission_profile(r);
+    const std::size_t kept = std::min(cap, kTotal);
+    EXPECT_FALSE(result.timed_out);
+    EXPECT_EQ(result.exit_code, 0);
+    ASSERT_EQ(result.stdout_bytes.size(), kept);
+    ASSERT_EQ(result.stderr_bytes.size(), kept);
+    EXPECT_TRUE(result.stdout_bytes == win::test::expected_pattern('a', kept));
+    EXPECT_TRUE(result.stderr_bytes == win::test::expected_pattern('A', kept));
+    EXPECT_EQ(result.stdout_truncated, cap < kTotal);
+    EXPECT_EQ(result.stderr_truncated, cap < kTotal);
+  }
+}
+
+// The grandchild inherits the output pipes, so the capture could only return early if the
+// timeout ended it too; its pid (printed first) must then name no running process.
+TEST_F(SandboxedCaptureTest, TimeoutKillsTheGrandchildTooAndReports192) {
+  // Ample time for the helper to start its grandchild even on a loaded machine.
+  constexpr milliseconds kTimeout{4000};
+  CaptureRequest r = request("spawn_grandchild", {"60000", "60000"});
+  r.timeout = kTimeout;
+  const auto start = Clock::now();
+  const CaptureResult result = run_capture_for_permission_profile(r);
+  const auto took = Clock::now() - start;
+
+  EXPECT_TRUE(result.timed_out);
+  EXPECT_FALSE(result.cancelled);
+  EXPECT_EQ(result.exit_code, kCaptureTimeoutExitCode);
+  EXPECT_GE(took, kTimeout);
+  EXPECT_LT(took, kTimeout + kEndsWithin);
+  const DWORD grandchild = win::test::grandchild_pid(result.stdout_bytes);
+  EXPECT_TRUE(win::test::process_is_gone(grandchild, milliseconds(5000)))
+      << "grandchild " << grandchild << " survived the timeout";
+}
+
+TEST_F(SandboxedCaptureTest, CancellationEndsTheTreeAndReportsExitCode1) {
+  // Cancel once the grandchild exists: the helper creates `ready` (in the workspace, which the
+  // sandboxed child may write) after starting it.
+  const std::filesystem::path ready = workspace.path() / "grandchild-started";
+  CaptureRequest r = request("spawn_grandchild", {"60000", "60000", win_path_of(ready).str()});
+  r.timeout = milliseconds(120000);
+  std::optional<Clock::time_point> cancelled_at;
+  r.cancel_requested = [&] {
+    if (!std::filesystem::exists(ready)) return false;
+    if (!cancelled_at) cancelled_at = Clock::now();
+    return true;
+  };
+  const CaptureResult result = run_capture_for_permission_profile(r);
+  const auto returned_at = Clock::now();
+
+  ASSERT_TRUE(cancelled_at) << "the grandchild never started: " << result.stderr_bytes;
+  EXPECT_TRUE(result.cancelled);
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.exit_code, 1);  // capture.hpp: a cancelled capture reports 1
+  EXPECT_LT(returned_at - *cancelled_at, kEndsWithin);
+  const DWORD grandchild = win::test::grandchild_pid(result.stdout_bytes);
+  EXPECT_TRUE(win::test::process_is_gone(grandchild, milliseconds(5000)))
+      << "grandchild " << grandchild << " survived the cancellation";
+}
+
+// The hard quoting table (tests/plan/command_line_cases.hpp) through a real sandboxed launch:
+// the child's C runtime parses back exactly the argv given. argv[0] is the helper itself; the
+// table's program-name rows need a program at that name, so one launch below covers a program
+// path with spaces and non-ASCII characters.
+TEST_F(SandboxedCaptureTest, ChildSeesExactlyTheArgvGivenForEveryHardQuotingCase) {
+  for (const auto& c : testing::quoting_cases()) {
+    SCOPED_TRACE(c.name);
+    expect_child_prints_its_argv(request("print_argv", {c.argv.begin() + 1, c.argv.end()}));
+  }
+}
+
+TEST_F(SandboxedCaptureTest, ProgramPathWithSpacesAndNonAsciiKeepsItsArgv) {
+  const WinPath tools = win_path_of(workspace.path()).join("My Tools \xC3\xBC \xE6\x96\x87");
+  const WinPath program = tools.join("print argv.exe");
+  std::filesystem::create_directories(win::to_wide(tools.str()));
+  std::filesystem::copy_file(win::to_wide(win::test::helper_path("print_argv").str()),
+                             win::to_wide(program.str()));
+  CaptureRequest r = request("print_argv");
+  r.command = {program.str(), "two words", "trailing\\", "caf\xC3\xA9\\\"x"};
+  expect_child_prints_its_argv(r);
 }
 
 TEST_F(SandboxedCaptureTest, LegacyAdapterRunsTheSameCapture) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <windows.h>
 
 #include "win/capture.hpp"
@@ -18,8 +19,8 @@
 #include "winsandbox/environment.hpp"
 #include "winsandbox/fs_view.hpp"
 #include "winsandbox/legacy_policy.hpp"
-#include "winsandbox/resolve.hpp"
 #include "winsandbox/path.hpp"
+#include "winsandbox/resolve.hpp"
 
 namespace winsandbox::win::test {
 
@@ -89,6 +90,18 @@ inline bool process_is_gone(DWORD pid,
       WaitForSingleObject(process, static_cast<DWORD>(wait.count())) == WAIT_OBJECT_0;
   CloseHandle(process);
   return exited;
+}
+
+// The grandchild pid ws_spawn_grandchild prints first on its stdout; 0 (and a test failure) if
+// there is none.
+inline DWORD grandchild_pid(const std::string& stdout_bytes) {
+  const auto newline = stdout_bytes.find('\n');
+  if (newline == 0 || newline == std::string::npos ||
+      stdout_bytes.find_first_not_of("0123456789") != newline) {
+    ADD_FAILURE() << "no pid line in: `" << stdout_bytes << "`";
+    return 0;
+  }
+  return static_cast<DWORD>(std::stoul(stdout_bytes.substr(0, newline)));
 }
 
 // Ends process `pid` if it still runs (cleanup after tests that keep descendants alive).
