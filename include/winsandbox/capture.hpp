@@ -65,8 +65,10 @@ struct CaptureResult {
 // Runs `request.command` under a write-restricted token carrying the profile's capability
 // SIDs, after making the DACLs on disk match the profile's ACL plan (unelevated backend). The
 // steps, all before anything runs: validate the request, resolve the profile against the real
-// disk, build the child environment, find the program, assign capability SIDs, apply the ACL
-// diff (rolled back on failure), grant the NUL device, build the token.
+// disk, write the network stubs when the network is blocked (`<sandbox_home>\.sbx-denybin`,
+// first on the child's PATH; child_env.hpp), build the child environment, find the program,
+// assign capability SIDs, apply the ACL diff (rolled back on failure), grant the NUL device,
+// build the token.
 //
 // Errors (Error codes): invalid_argument (empty command, empty sandbox_home, negative timeout),
 // relative_path / invalid_path (cwd), invalid_path (cwd missing or not a directory),
