@@ -70,7 +70,9 @@ struct CaptureResult {
 // assign capability SIDs, apply the ACL diff (rolled back on failure), grant the NUL device,
 // build the token.
 //
-// Errors (Error codes): invalid_argument (empty command, empty sandbox_home, negative timeout),
+// Errors (Error codes): invalid_argument (empty command, empty sandbox_home, negative timeout,
+// an argument cmd.exe would interpret when the program is a `.bat` / `.cmd` script:
+// quote_batch_command_line in command_line.hpp),
 // relative_path / invalid_path (cwd), invalid_path (cwd missing or not a directory),
 // command_not_found, the resolve() codes for unenforceable profiles (profile_not_managed,
 // filesystem_unrestricted, full_disk_write, ...) — never an unsandboxed run —,

@@ -19,7 +19,6 @@
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "winsandbox/child_env.hpp"
-#include "winsandbox/command_line.hpp"
 #include "winsandbox/fs_view.hpp"
 #include "winsandbox/resolve.hpp"
 
@@ -98,7 +97,7 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   for (const auto& root : resolved.writable_roots) env_options.writable_roots.push_back(root.root);
   Environment child_env = build_child_environment(request.env, env_options, *fs);
   WinPath program = resolve_program(request.command.front(), resolved.command_cwd, child_env, *fs);
-  std::string command_line = quote_command_line(request.command);
+  std::string command_line = command_line_for_program(program, request.command);
 
   // State: SIDs, then ACLs (rolled back by the effector if a step fails).
   CapabilitySidStore sid_store(request.sandbox_home, system_random_source());

@@ -1,6 +1,7 @@
 // What a sandboxed command sees of the launch rules around it, end to end through the capture
-// API: the network stub directory (denybin) of the unelevated backend. Under Wine these run the
-// real stubs through Wine's cmd.exe; nothing here depends on enforcement.
+// API: the network stub directory (denybin) of the unelevated backend, and the argument rule
+// for batch scripts. Under Wine these run the real stubs and scripts through Wine's cmd.exe;
+// nothing here depends on enforcement.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -103,6 +104,31 @@ TEST_F(SandboxedCommandTest, UnwritableStubDirectoryFailsBeforeAnythingIsApplied
   EXPECT_WS_ERROR(run_capture_for_permission_profile(request({"cmd", "/c", "ssh"})),
                   ErrorCode::io_error, ".sbx-denybin");
   EXPECT_TRUE(nothing_applied());
+}
+
+// A batch script runs through cmd.exe, which parses its command line again: an argument cmd.exe
+// would interpret is refused before anything is applied, whether the script is named by its
+// path or found through PATHEXT; safe arguments reach the script whole (`%~n` is the argument).
+TEST_F(SandboxedCommandTest, BatchScriptRefusesArgumentsCmdWouldInterpretAndPassesSafeOnes) {
+  const std::filesystem::path script = workspace.path() / "args.cmd";
+  write_file_atomically(script,
+                        "@echo off\r\necho [%~1]\r\necho [%~2]\r\necho [%~3]\r\necho [%~4]\r\n");
+  const std::string script_path = win_path_of(script).str();
+
+  EXPECT_WS_ERROR(run_capture_for_permission_profile(request({script_path, "ok", "x&echo pwned"})),
+                  ErrorCode::invalid_argument, "argument 2 `x&echo pwned` of the batch script");
+  EXPECT_WS_ERROR(run_capture_for_permission_profile(request({"args", "100%"})),
+                  ErrorCode::invalid_argument, "contains '%'");
+  EXPECT_TRUE(nothing_applied());
+
+  for (const std::string& program : {script_path, std::string("args")}) {
+    SCOPED_TRACE(program);
+    const CaptureResult result = run_capture_for_permission_profile(
+        request({program, "plain", "two words", "a,b=c;d", "C:\\dir with space\\"}));
+    EXPECT_EQ(result.exit_code, 0) << result.stderr_bytes;
+    EXPECT_EQ(result.stdout_bytes,
+              "[plain]\r\n[two words]\r\n[a,b=c;d]\r\n[C:\\dir with space\\]\r\n");
+  }
 }
 
 }  // namespace
