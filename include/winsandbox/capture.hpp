@@ -66,10 +66,14 @@ struct CaptureResult {
 // Runs `request.command` under a write-restricted token carrying the profile's capability
 // SIDs, after making the DACLs on disk match the profile's ACL plan (unelevated backend). The
 // steps, all before anything runs: validate the request, resolve the profile against the real
-// disk, build the child environment, find the program, assign capability SIDs, apply the ACL
-// diff (rolled back on failure), grant the NUL device, build the token.
+// disk, write the network stubs when the network is blocked (`<sandbox_home>\.sbx-denybin`,
+// first on the child's PATH; child_env.hpp), build the child environment, find the program,
+// assign capability SIDs, apply the ACL diff (rolled back on failure), grant the NUL device,
+// build the token.
 //
-// Errors (Error codes): invalid_argument (empty command, empty sandbox_home, negative timeout),
+// Errors (Error codes): invalid_argument (empty command, empty sandbox_home, negative timeout,
+// an argument cmd.exe would interpret when the program is a `.bat` / `.cmd` script:
+// quote_batch_command_line in command_line.hpp),
 // relative_path / invalid_path (cwd), invalid_path (cwd missing or not a directory),
 // command_not_found, the resolve() codes for unenforceable profiles (profile_not_managed,
 // filesystem_unrestricted, full_disk_write, ...) — never an unsandboxed run —,

@@ -32,6 +32,46 @@ namespace winsandbox {
 // program path's trailing backslash inside quotes.)
 std::string quote_command_line(const std::vector<std::string>& argv);
 
+// Builds the command line for running the batch script `script` (a `.bat` / `.cmd` file, as
+// resolve_program found it) with the arguments argv[1..]. Refuses what cannot be passed safely.
+//
+// Why a separate rule: CreateProcess runs a batch script as `cmd.exe /c "<command line>"`
+// (Wine: `cmd.exe /s /c "..."`; the outer quotes are stripped again), so cmd.exe, not the C
+// runtime, parses the line: `%` expands variables even inside quotes, `"` toggles quoting and
+// nothing escapes it (a backslash is an ordinary character), and `^ & | < >` outside quotes
+// escape, chain and redirect commands. CreateProcess passes no `/V:OFF`, so delayed expansion
+// follows the registry (`Software\Microsoft\Command Processor\DelayedExpansion`, machine or
+// user) and may be on: then `!` expands variables too, quotes or not. The script itself then
+// often re-expands its parameters unquoted (`%~1`, `%*`), where the operators act again. So
+// those characters are refused outright, not quoted (the "BatBadBut" class of injection);
+// quoting is used only to keep an argument in one piece.
+//
+// argv[0] is replaced by `script`, always quoted, so cmd.exe runs the file that was resolved
+// instead of searching for argv[0] again (with its own rules). For argv[1..], by character:
+//
+// | character in the argument                  | result                                        |
+// |--------------------------------------------|-----------------------------------------------|
+// | `"`  (quoting cannot be escaped)           | refused                                       |
+// | `%`  (variable expansion, even in quotes)  | refused                                       |
+// | `!`  (delayed expansion may be on)         | refused                                       |
+// | `^ & | < >`  (escape, chain, pipe, redirect)| refused                                      |
+// | CR, LF (end the command), NUL, and every   | refused                                       |
+// |   other control character but tab          |                                               |
+// | space, tab, `, ; =` (cmd.exe's parameter   | the argument is wrapped in `"`; nothing       |
+// |   separators), `( ) [ ] { } ' + \` ~`       | inside is escaped (backslashes stay single:    |
+// |   (documented by `cmd /?` as needing quotes)| cmd.exe gives them no meaning)                |
+// | the empty argument                         | `""`                                          |
+// | anything else (letters, digits, `\ / : . - | emitted as is                                 |
+// |   _ @ # $ * ?`, non-ASCII)                  |                                               |
+//
+// So the script's `%1` is the argument (in quotes if it was wrapped) and `%~1` is exactly the
+// argument. The script path is always quoted and may not contain `"`, `%`, `!` or control
+// characters. Refusals are Error(invalid_argument) naming the argument (by position and value)
+// and the character. To hand cmd.exe something it should interpret, run `cmd /c` explicitly:
+// cmd.exe is then the program and the caller owns the quoting.
+std::string quote_batch_command_line(const std::string& script,
+                                     const std::vector<std::string>& argv);
+
 // How the child will split its command line.
 //
 // | dialect                | argv[0]                                   | `""` inside quotes       |

@@ -1,6 +1,8 @@
 #include "winsandbox/command_line.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <optional>
 
 #include "winsandbox/error.hpp"
 
@@ -65,6 +67,46 @@ void append_argument(std::string& out, const std::string& arg) {
   // The closing quote must not be escaped: double the trailing run.
   out.append(2 * backslashes, '\\');
   out += '"';
+}
+
+// ---- batch scripts (cmd.exe's rules; see quote_batch_command_line) ----
+
+bool is_control(char c) {
+  return static_cast<unsigned char>(c) < 0x20;
+}
+
+// What cmd.exe (or the script re-expanding its parameters) would interpret.
+bool cmd_interprets(char c) {
+  return std::string_view("\"%!^&|<>").find(c) != std::string_view::npos ||
+         (is_control(c) && c != '\t');
+}
+
+// What splits or needs quoting, per cmd.exe (`cmd /?`), but is literal inside quotes.
+bool cmd_needs_quotes(char c) {
+  return std::string_view(" \t,;=()[]{}'+`~").find(c) != std::string_view::npos;
+}
+
+// `U+000A` for a control character, `'&'` for any other.
+std::string describe_char(char c) {
+  if (!is_control(c)) return std::string("'") + c + "'";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const auto byte = static_cast<unsigned char>(c);
+  return std::string("U+00") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
+
+// `text` for a message, control characters as `<U+000A>` (a NUL would end what()).
+std::string shown(std::string_view text) {
+  std::string out;
+  for (const char c : text) out += is_control(c) ? "<" + describe_char(c) + ">" : std::string(1, c);
+  return out;
+}
+
+// The first character of `text` cmd.exe would interpret, if any.
+std::optional<char> first_interpreted(std::string_view text) {
+  for (const char c : text) {
+    if (cmd_interprets(c)) return c;
+  }
+  return std::nullopt;
 }
 
 // Parses the program name starting at `pos`; returns the position after it.
@@ -148,6 +190,39 @@ std::string quote_command_line(const std::vector<std::string>& argv) {
   for (std::size_t i = 1; i < argv.size(); ++i) {
     out += ' ';
     append_argument(out, argv[i]);
+  }
+  return out;
+}
+
+std::string quote_batch_command_line(const std::string& script,
+                                     const std::vector<std::string>& argv) {
+  if (argv.empty()) {
+    throw Error(ErrorCode::invalid_argument, "cannot build a command line from an empty argv");
+  }
+  // Inside the quotes around the path only `"`, `%`, `!` and control characters still act.
+  for (const char c : script) {
+    if (c == '"' || c == '%' || c == '!' || is_control(c)) {
+      throw Error(ErrorCode::invalid_argument,
+                  "the batch script path `" + shown(script) + "` contains " + describe_char(c) +
+                      ", which cmd.exe would interpret even inside quotes");
+    }
+  }
+  std::string out = "\"" + script + "\"";
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (const auto c = first_interpreted(arg)) {
+      throw Error(ErrorCode::invalid_argument,
+                  "argument " + std::to_string(i) + " `" + shown(arg) + "` of the batch script `" +
+                      shown(script) + "` contains " + describe_char(*c) +
+                      ", which cmd.exe would interpret: batch scripts run through cmd.exe, which "
+                      "parses their command line again, so it cannot be passed safely (run "
+                      "`cmd /c` explicitly to hand cmd.exe a command line of your own)");
+    }
+    out += ' ';
+    const bool needs_quotes = arg.empty() || std::any_of(arg.begin(), arg.end(), cmd_needs_quotes);
+    if (needs_quotes) out += '"';
+    out += arg;
+    if (needs_quotes) out += '"';
   }
   return out;
 }

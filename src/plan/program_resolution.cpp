@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/text.hpp"
+#include "winsandbox/command_line.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
@@ -142,6 +143,11 @@ WinPath resolve_program(std::string_view program, const WinPath& cwd, const Envi
 bool is_batch_script(const WinPath& program) {
   const auto extension = extension_of(program.str());
   return iequals_ascii(extension, ".bat") || iequals_ascii(extension, ".cmd");
+}
+
+std::string command_line_for_program(const WinPath& program, const std::vector<std::string>& argv) {
+  return is_batch_script(program) ? quote_batch_command_line(program.str(), argv)
+                                  : quote_command_line(argv);
 }
 
 }  // namespace winsandbox

@@ -3,7 +3,9 @@
 // lpApplicationName instead of letting CreateProcess search the parent's PATH and directories.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "winsandbox/environment.hpp"
 #include "winsandbox/fs_view.hpp"
@@ -47,8 +49,12 @@ WinPath resolve_program(std::string_view program, const WinPath& cwd, const Envi
                         const FileSystemView& fs);
 
 // True for a `.bat` or `.cmd` file (any case). CreateProcess runs these through cmd.exe, whose
-// own parsing of the command line differs from the rules quote_command_line targets; a caller
-// must not launch one directly with untrusted arguments.
+// own parsing of the command line differs from the rules quote_command_line targets.
 bool is_batch_script(const WinPath& program);
+
+// The command line for launching `program` (resolve_program's result for argv[0]) with `argv`:
+// quote_batch_command_line for a batch script (argv[0] becomes the resolved path; arguments
+// cmd.exe would interpret are refused), quote_command_line otherwise. Throws as those do.
+std::string command_line_for_program(const WinPath& program, const std::vector<std::string>& argv);
 
 }  // namespace winsandbox

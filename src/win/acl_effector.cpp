@@ -1,7 +1,7 @@
 #include "win/acl_effector.hpp"
 
+#include <algorithm>
 #include <cstring>
-#include <functional>
 #include <utility>
 
 #include <aclapi.h>
@@ -120,6 +120,26 @@ std::string describe(const AclOperation& op) {
          op.entry.path.str();
 }
 
+// Undoes one step's own ACE, on the DACL as it is now: an undo touches nothing but that ACE, so
+// undoes of several steps on one path are independent, and one that fails leaves exactly its
+// step's ACE behind. (Restoring the whole DACL read before the step would also remove the ACE
+// of a later step whose undo failed, while the state keeps it recorded: a deny recorded as
+// applied that is not on disk is never re-applied.) The created directory goes only when
+// `remove_created_directory`.
+void undo_step(DaclAccess& access, const AclOperation& op, bool remove_created_directory) {
+  const WinPath& path = op.entry.path;
+  const AceSpec ace = ace_spec_of(op.entry);
+  const Dacl current = access.read_dacl(path);
+  if (op.action == AclAction::apply) {
+    if (const std::optional<Dacl> without = without_ace(current, ace)) {
+      access.write_dacl(path, *without);
+    }
+    if (remove_created_directory) access.remove_empty_directory(path);
+  } else if (!has_explicit_ace(current, ace)) {
+    access.write_dacl(path, with_ace(current, ace));
+  }
+}
+
 }  // namespace
 
 // ---- Win32FileDaclAccess ----
@@ -205,9 +225,7 @@ Dacl SddlDaclAccess::read_dacl(const WinPath& path) {
 }
 
 void SddlDaclAccess::write_dacl(const WinPath& path, const Dacl& dacl) {
-  ++attempts_;
-  if (fail_at_write_ && writes_ + 1 == *fail_at_write_) {
-    fail_at_write_.reset();
+  if (failing_attempts_.erase(++attempts_) != 0) {
     throw Error(ErrorCode::win32_call_failed,
                 "injected failure: SetNamedSecurityInfoW failed: 5 | path=" + path.str(),
                 ERROR_ACCESS_DENIED);
@@ -294,13 +312,13 @@ std::optional<Dacl> without_ace(const Dacl& dacl, const AceSpec& ace) {
 
 AclApplyOutcome apply_acl_operations(const std::vector<AclOperation>& operations,
                                      DaclAccess& access) {
-  struct Undo {
+  // A step that wrote a DACL, for the rollback.
+  struct Written {
     std::size_t completed_index;  // the operation's place in outcome.completed
-    std::function<void()> undo;
-    std::string what;
+    bool created_directory;
   };
   AclApplyOutcome outcome;
-  std::vector<Undo> undo_log;
+  std::vector<Written> written;
 
   for (const AclOperation& op : operations) {
     try {
@@ -329,26 +347,17 @@ AclApplyOutcome apply_acl_operations(const std::vector<AclOperation>& operations
         }
         outcome.completed.push_back(op);
         ++outcome.writes;
-        undo_log.push_back({outcome.completed.size() - 1,
-                            [&access, path = entry.path, current, created] {
-                              access.write_dacl(path, current);
-                              if (created) access.remove_empty_directory(path);
-                            },
-                            describe(op)});
+        written.push_back({outcome.completed.size() - 1, created});
       } else {
         if (!access.exists(entry.path)) {
           outcome.completed.push_back(op);  // nothing left to revoke
           continue;
         }
-        const Dacl current = access.read_dacl(entry.path);
-        const std::optional<Dacl> next = without_ace(current, ace);
+        const std::optional<Dacl> next = without_ace(access.read_dacl(entry.path), ace);
         if (next) {
           access.write_dacl(entry.path, *next);
           ++outcome.writes;
-          undo_log.push_back(
-              {outcome.completed.size(),
-               [&access, path = entry.path, current] { access.write_dacl(path, current); },
-               describe(op)});
+          written.push_back({outcome.completed.size(), false});
         }
         outcome.completed.push_back(op);
       }
@@ -362,16 +371,24 @@ AclApplyOutcome apply_acl_operations(const std::vector<AclOperation>& operations
   }
   if (!outcome.error) return outcome;
 
-  // Roll back in reverse order. Restoring the DACL read before the step undoes exactly that
-  // step: nothing else wrote the path in between (the mutex is held).
+  // Roll back in reverse order. A step whose undo fails keeps its ACE on disk (or, for a
+  // revoke, stays without it) and stays in `completed`, so the state records it and a later
+  // run revokes (or re-applies) it. A directory still holding such an ACE is not removed.
   std::vector<bool> keep(outcome.completed.size(), true);
-  for (auto it = undo_log.rbegin(); it != undo_log.rend(); ++it) {
+  std::vector<WinPath> paths_with_failed_undo;
+  for (auto it = written.rbegin(); it != written.rend(); ++it) {
+    const AclOperation& op = outcome.completed[it->completed_index];
+    const bool remove_directory =
+        it->created_directory &&
+        std::find(paths_with_failed_undo.begin(), paths_with_failed_undo.end(), op.entry.path) ==
+            paths_with_failed_undo.end();
     try {
-      it->undo();
+      undo_step(access, op, remove_directory);
       keep[it->completed_index] = false;
       --outcome.writes;
     } catch (const std::exception& error) {
-      outcome.rollback_failures.push_back("undo " + it->what + ": " + error.what());
+      outcome.rollback_failures.push_back("undo " + describe(op) + ": " + error.what());
+      paths_with_failed_undo.push_back(op.entry.path);
     }
   }
   std::vector<AclOperation> still_holding;
@@ -413,11 +430,17 @@ AclSyncResult sync_acls(const ResolvedPermissions& resolved, const CapabilitySid
   transaction.commit(record_operations(transaction.state(), result.plan, result.outcome.completed));
   if (const auto& error = result.outcome.error) {
     std::string message = error->what();
-    message +=
-        result.outcome.rollback_failures.empty()
-            ? " (earlier ACL changes of this run were rolled back)"
-            : " (rollback incomplete: " + std::to_string(result.outcome.rollback_failures.size()) +
-                  " undo step(s) failed; the applied state records what holds)";
+    const auto& failures = result.outcome.rollback_failures;
+    if (failures.empty()) {
+      message += " (earlier ACL changes of this run were rolled back)";
+    } else {
+      message +=
+          " (rollback incomplete, " + std::to_string(failures.size()) + " undo step(s) failed: ";
+      for (std::size_t i = 0; i < failures.size(); ++i) {
+        message += (i == 0 ? "" : "; ") + failures[i];
+      }
+      message += "; the applied state records those steps as done, as they are on disk)";
+    }
     throw Error(error->code(), std::move(message), error->win32_error());
   }
   return result;

@@ -10,8 +10,10 @@
 //   drop every ACE of the SID on the path (a deny just applied included);
 // * order: the diff's (denies, then allows, then revokes), so no step widens access before
 //   the denies that go with it are in place;
-// * rollback: when a step fails, the DACL writes done so far are undone in reverse order and
-//   the failure is reported; the applied state records only what holds on disk afterwards;
+// * rollback: when a step fails, the DACL writes done so far are undone in reverse order, each
+//   undo removing (or re-adding) only its own step's ACE on the DACL as it is then, and the
+//   failure is reported; the applied state records exactly what holds on disk afterwards —
+//   including the steps whose undo failed, so a later run revokes (or re-applies) them;
 // * one named mutex per sandbox home around "load state, diff, apply, record".
 //
 // The algorithm is separated from the object it edits by DaclAccess ("read the DACL of a path,
@@ -25,6 +27,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,9 +85,10 @@ public:
   // The DACL of `path` as SDDL (as ConvertSecurityDescriptorToStringSecurityDescriptorW
   // prints it after a write), or nullopt if the path does not exist.
   std::optional<std::string> sddl(const WinPath& path) const;
-  // Failure injection: write number `n` (1 = the next write) throws
-  // Error(win32_call_failed, ERROR_ACCESS_DENIED) and leaves the descriptor unchanged.
-  void fail_write(std::size_t n) { fail_at_write_ = writes_ + n; }
+  // Failure injection: write attempt number `n` (1 = the next attempt) throws
+  // Error(win32_call_failed, ERROR_ACCESS_DENIED) and leaves the descriptor unchanged. Calls
+  // add up, so a forward step and a later undo can both fail.
+  void fail_write(std::size_t n) { failing_attempts_.insert(attempts_ + n); }
   // DACL writes that succeeded so far.
   std::size_t writes() const noexcept { return writes_; }
 
@@ -99,7 +103,7 @@ private:
   std::map<std::string, std::string> descriptors_;  // identity -> SDDL
   std::size_t writes_ = 0;
   std::size_t attempts_ = 0;
-  std::optional<std::size_t> fail_at_write_;
+  std::set<std::size_t> failing_attempts_;
 };
 
 // One ACE as the effector writes it.
@@ -129,8 +133,9 @@ struct AclApplyOutcome {
   std::size_t writes = 0;
   // The failure that stopped the run (the rest was not attempted, earlier writes rolled back).
   std::optional<Error> error;
-  // Undo steps that failed during the rollback (their operation stays in `completed`, which
-  // describes the disk).
+  // Undo steps that failed during the rollback, as `undo <operation>: <error>`. Their operation
+  // stays in `completed`, which describes the disk: an apply's ACE is still there, a revoked
+  // ACE is still gone. (A directory the run created is kept while such an ACE is on it.)
   std::vector<std::string> rollback_failures;
 };
 
@@ -148,7 +153,9 @@ struct AclSyncResult {
 // The whole cycle for one command, under the sandbox home's named mutex and the applied-state
 // file lock: load `<sandbox_home>/.sandbox/acl_state.json`, plan (options.world_writable_dirs
 // defaults to the state's), diff, apply, record what holds, and throw the step's Error if one
-// failed (after the rollback and the record). Plan errors throw before anything is touched.
+// failed (after the rollback and the record). Its message names the failed step and then
+// either says the run was rolled back or lists every failed undo step (rollback_failures).
+// Plan errors throw before anything is touched.
 AclSyncResult sync_acls(const ResolvedPermissions& resolved, const CapabilitySids& sids,
                         AclPlanOptions options, const std::filesystem::path& sandbox_home,
                         DaclAccess& access, AclSyncMode mode = AclSyncMode::exact,

@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "plan/capability_sid_store.hpp"
+#include "plan/denybin.hpp"
 #include "plan/program_resolution.hpp"
 #include "plan/random_source.hpp"
 #include "plan/sandbox_home.hpp"
@@ -18,7 +19,6 @@
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "winsandbox/child_env.hpp"
-#include "winsandbox/command_line.hpp"
 #include "winsandbox/fs_view.hpp"
 #include "winsandbox/resolve.hpp"
 
@@ -73,9 +73,17 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   const WinPath cwd = command_cwd(request, *fs);
   const ResolvedPermissions resolved =
       resolve(request.profile, request.binding, cwd, request.env, *fs);
-  const WinPath sandbox_home =
-      WinPath::parse(to_utf8(std::filesystem::absolute(request.sandbox_home).wstring()));
+  const std::filesystem::path home_path = std::filesystem::absolute(request.sandbox_home);
+  const WinPath sandbox_home = WinPath::parse(to_utf8(home_path.wstring()));
   require_sandbox_home_outside_writable_roots(resolved, normalize_through(*fs, sandbox_home));
+
+  // The stubs are written before the program is resolved, so a bare `ssh` finds its stub even
+  // on the first run (resolution reads the disk). Their directory is our state, not input, and
+  // writing it is idempotent: it may happen although a later check rejects the command.
+  std::optional<WinPath> denybin;
+  if (resolved.network.blocked) {
+    denybin = WinPath::parse(to_utf8(ensure_denybin_directory(home_path).wstring()));
+  }
 
   ChildEnvironmentOptions env_options{
       .backend = SandboxBackend::unelevated,
@@ -84,12 +92,12 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
       .writable_roots = {},
       .inherited_path = host_variable(L"PATH"),
       .inherited_pathext = host_variable(L"PATHEXT"),
-      .denybin_directory = std::nullopt,
+      .denybin_directory = std::move(denybin),
   };
   for (const auto& root : resolved.writable_roots) env_options.writable_roots.push_back(root.root);
   Environment child_env = build_child_environment(request.env, env_options, *fs);
   WinPath program = resolve_program(request.command.front(), resolved.command_cwd, child_env, *fs);
-  std::string command_line = quote_command_line(request.command);
+  std::string command_line = command_line_for_program(program, request.command);
 
   // State: SIDs, then ACLs (rolled back by the effector if a step fails).
   CapabilitySidStore sid_store(request.sandbox_home, system_random_source());

@@ -22,7 +22,8 @@ struct SandboxedCommand {
   const std::filesystem::path& sandbox_home;
 };
 
-// The launch, prepared: input validated, profile resolved, program found, capability SIDs
+// The launch, prepared: input validated, profile resolved, network stubs written (network
+// blocked: plan/denybin.hpp, first on the child's PATH), program found, capability SIDs
 // assigned, ACLs applied, NUL device granted, restricted token built.
 struct PreparedLaunch {
   WinPath application;
@@ -33,8 +34,9 @@ struct PreparedLaunch {
   std::vector<std::string> warnings;
 };
 
-// Errors as run_capture_for_permission_profile documents; bad input fails before any state
-// (SIDs, ACLs) is touched.
+// Errors as run_capture_for_permission_profile documents; bad input fails before any
+// permission state (SIDs, ACLs) is touched. (The network stub directory, which only ever holds
+// the same stubs, may already have been written.)
 PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& command);
 
 // run_capture_for_permission_profile on Windows.

@@ -99,5 +99,146 @@ TEST(ParseCommandLine, RejectsNul) {
                   "may not contain NUL");
 }
 
+// ---- batch scripts --------------------------------------------------------------------------
+
+constexpr char kScript[] = R"(C:\tools\run.cmd)";
+
+TEST(QuoteBatchCommandLine, AcceptedArgumentsAndTheirExactLine) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string line;  // after the quoted script path and a space
+  };
+  const std::vector<Case> cases = {
+      {{"plain"}, "plain"},
+      {{""}, R"("")"},
+      {{"two words"}, R"("two words")"},
+      {{"tab\there"}, "\"tab\there\""},
+      {{"a,b", "a;b", "k=v"}, R"("a,b" "a;b" "k=v")"},
+      {{"(x)", "[x]", "{x}", "it's", "a+b", "`x`", "~x"},
+       R"q("(x)" "[x]" "{x}" "it's" "a+b" "`x`" "~x")q"},
+      // Backslashes mean nothing to cmd.exe: never doubled, not even before the closing quote.
+      {{R"(C:\dir with space\)", R"(tail\)", R"(\\server\share)"},
+       R"("C:\dir with space\" tail\ \\server\share)"},
+      {{"--flag", "/?", "a:b", "x.y", "@at", "#h", "$d", "*.ts", "a?b", "-_"},
+       "--flag /? a:b x.y @at #h $d *.ts a?b -_"},
+      {{"\xC3\xA9t\xC3\xA9"}, "\xC3\xA9t\xC3\xA9"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv{"run"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    SCOPED_TRACE(c.line);
+    EXPECT_EQ(quote_batch_command_line(kScript, argv),
+              std::string("\"") + kScript + "\" " + c.line);
+  }
+  // argv[0] as typed is replaced by the resolved script, always quoted.
+  EXPECT_EQ(quote_batch_command_line(kScript, {"run"}), "\"C:\\tools\\run.cmd\"");
+  EXPECT_EQ(quote_batch_command_line(R"(C:\My Tools (x86)\a&b.bat)", {"a&b", "1"}),
+            R"("C:\My Tools (x86)\a&b.bat" 1)");
+}
+
+TEST(QuoteBatchCommandLine, RefusesWhatCmdExeWouldInterpret) {
+  struct Case {
+    std::string arg;
+    std::string named;  // how the message names the character
+  };
+  const std::vector<Case> cases = {
+      {R"(say "hi")", "'\"'"}, {"100%", "'%'"},     {"%PATH%", "'%'"},
+      {"wow!", "'!'"},         {"^1.2.3", "'^'"},   {"a&calc", "'&'"},
+      {"a|more", "'|'"},       {"<in", "'<'"},      {">out", "'>'"},
+      {"a\rb", "U+000D"},      {"a\nb", "U+000A"},  {std::string("a\0b", 3), "U+0000"},
+      {"\x1b[0m", "U+001B"},   {"a\x01", "U+0001"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.named);
+    // Refused in any position, named by its position.
+    EXPECT_WS_ERROR(quote_batch_command_line(kScript, {"run", "fine", c.arg}),
+                    ErrorCode::invalid_argument, "argument 2 `");
+    EXPECT_WS_ERROR(quote_batch_command_line(kScript, {"run", c.arg}), ErrorCode::invalid_argument,
+                    "contains " + c.named + ", which cmd.exe would interpret");
+  }
+  // The message shows the argument (control characters spelled out) and the script.
+  EXPECT_WS_ERROR(quote_batch_command_line(kScript, {"run", "a&calc"}), ErrorCode::invalid_argument,
+                  "argument 1 `a&calc` of the batch script `C:\\tools\\run.cmd`");
+  EXPECT_WS_ERROR(quote_batch_command_line(kScript, {"run", std::string("x\0y", 3)}),
+                  ErrorCode::invalid_argument, "`x<U+0000>y`");
+  // The script path: only what still acts inside quotes.
+  for (const char* script : {R"(C:\100%\run.bat)", R"(C:\wow!\run.bat)", "C:\\a\"b\\run.bat"}) {
+    SCOPED_TRACE(script);
+    EXPECT_WS_ERROR(quote_batch_command_line(script, {"run"}), ErrorCode::invalid_argument,
+                    "the batch script path");
+  }
+  EXPECT_WS_ERROR(quote_batch_command_line(kScript, {}), ErrorCode::invalid_argument, "empty argv");
+}
+
+// How a batch script sees its parameters (`%1`, `%2`, ... and `%~n`): split at space, tab, `,`,
+// `;` and `=` outside quotes, a `"` toggling quoting; `%~n` drops one pair of surrounding
+// quotes. Only for lines with no character cmd.exe interprets (which the quoter guarantees).
+std::vector<std::string> batch_parameters_without_quotes(std::string_view line) {
+  std::vector<std::string> params;
+  std::string current;
+  bool in_quotes = false;
+  bool in_token = false;
+  auto finish = [&] {
+    if (!in_token) return;
+    if (current.size() >= 2 && current.front() == '"' && current.back() == '"') {
+      current = current.substr(1, current.size() - 2);
+    }
+    params.push_back(current);
+    current.clear();
+    in_token = false;
+  };
+  for (const char c : line) {
+    if (!in_quotes && std::string_view(" \t,;=").find(c) != std::string_view::npos) {
+      finish();
+      continue;
+    }
+    if (c == '"') in_quotes = !in_quotes;
+    current += c;
+    in_token = true;
+  }
+  finish();
+  return params;
+}
+
+// Random arguments over every character that is not refused, delimiters and quote triggers
+// included: each is refused, or reaches the script as exactly one parameter (`%~n` == arg).
+// (Fixed seed: a failure is reproducible.)
+TEST(QuoteBatchCommandLine, RandomArgumentsArriveWholeOrAreRefused) {
+  const std::vector<std::string> alphabet = {"a",  " ", "\t", ",", ";", "=", "(", ")", "\\",
+                                             "[",  "'", "+",  "`", "~", "/", ":", "*", "\xC3\xA9",
+                                             "\"", "%", "!",  "^", "&", "|", "<", ">", "\n"};
+  std::mt19937 rng(20250311);
+  int accepted = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<std::string> argv = {"run"};
+    const int count = std::uniform_int_distribution<int>(1, 4)(rng);
+    bool refusable = false;
+    for (int i = 0; i < count; ++i) {
+      std::string arg;
+      const int length = std::uniform_int_distribution<int>(0, 6)(rng);
+      for (int k = 0; k < length; ++k) {
+        // Mostly harmless letters, so that accepted argv are common.
+        const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, 60)(rng);
+        arg += alphabet[pick < alphabet.size() ? pick : 0];
+      }
+      refusable = refusable || arg.find_first_of("\"%!^&|<>\n") != std::string::npos;
+      argv.push_back(arg);
+    }
+    std::string line;
+    try {
+      line = quote_batch_command_line(kScript, argv);
+    } catch (const Error& error) {
+      ASSERT_TRUE(refusable) << error.what();
+      continue;
+    }
+    ASSERT_FALSE(refusable) << line;
+    ++accepted;
+    std::vector<std::string> expected = argv;
+    expected[0] = kScript;
+    ASSERT_EQ(batch_parameters_without_quotes(line), expected) << line;
+  }
+  EXPECT_GT(accepted, 500);
+}
+
 }  // namespace
 }  // namespace winsandbox

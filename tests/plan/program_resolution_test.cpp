@@ -125,6 +125,22 @@ TEST(ProgramResolution, FirstMatchWinsAndBatchScriptsAreReported) {
   EXPECT_FALSE(is_batch_script(WinPath::parse("C:\\x\\cmd")));
 }
 
+// A batch script found through PATHEXT gets cmd.exe's rules and its resolved path as argv[0];
+// anything else the ordinary quoting, argv[0] as typed.
+TEST(ProgramResolution, CommandLineFollowsWhatWasResolved) {
+  FakeFileSystem fs;
+  fs.dir("C:\\work").file("C:\\bin\\npx.CMD").file("C:\\bin\\git.EXE");
+  const auto env = env_of({{"PATH", "C:\\bin"}, {"PATHEXT", ".EXE;.CMD"}});
+  const WinPath npx = resolve_program("npx", kCwd, env, fs);
+  EXPECT_EQ(command_line_for_program(npx, {"npx", "eslint", "a b"}),
+            R"("C:\bin\npx.CMD" eslint "a b")");
+  EXPECT_WS_ERROR(command_line_for_program(npx, {"npx", "x&calc"}), ErrorCode::invalid_argument,
+                  "argument 1 `x&calc` of the batch script `C:\\bin\\npx.CMD`");
+  const WinPath git = resolve_program("git", kCwd, env, fs);
+  EXPECT_EQ(command_line_for_program(git, {"git", "commit", "-m", "a&b \"c\""}),
+            R"(git commit -m "a&b \"c\"")");
+}
+
 TEST(ProgramResolution, DirectoryOrderBeatsExtensionOrder) {
   FakeFileSystem fs;
   fs.dir("C:\\work").file("C:\\a\\tool.cmd").file("C:\\b\\tool.com").file("C:\\b\\tool.exe");

@@ -289,6 +289,105 @@ TEST_F(AclSyncTest, DroppedRootIsRevokedWithoutTouchingOtherAces) {
                                   {ACCESS_ALLOWED_ACE_TYPE, 0, FILE_GENERIC_READ, kRootSid}}));
 }
 
+// Two writable roots and a read-only path outside both, which gets a deny for each root SID.
+// Operations: (1) deny C:\shared for kRootSid, (2) deny C:\shared for kOtherSid, (3) allow
+// C:\other, (4) allow C:\repo. Step 3 fails, and so does the first undo (of step 2).
+TEST_F(AclSyncTest, FailedUndoStaysOnDiskAndRecordedAndTheErrorNamesBoth) {
+  access.set(path("C:\\other"), kBaseSddl);
+  access.set(path("C:\\shared"), kBaseSddl);
+  ResolvedPermissions two_roots = testing::empty_resolved("C:\\repo");
+  two_roots.workspace_roots = {path("C:\\repo")};
+  two_roots.token_mode = TokenMode::writable_roots_capability;
+  two_roots.writable_roots = {WritableRoot{path("C:\\repo"), {}},
+                              WritableRoot{path("C:\\other"), {}}};
+  two_roots.acl.allow_write = {path("C:\\repo"), path("C:\\other")};
+  two_roots.acl.deny_write = {path("C:\\shared")};
+  const CapabilitySids two_sids{kReadOnlySid,
+                                {RootCapabilitySid{path("C:\\repo"), kRootSid},
+                                 RootCapabilitySid{path("C:\\other"), kOtherSid}}};
+  const AclEntry kept = make_acl_entry(path("C:\\shared"), kOtherSid, AceKind::deny_write,
+                                       AceOrigin::read_only_subpath);
+
+  access.fail_write(3);
+  access.fail_write(4);
+  try {
+    sync_acls(two_roots, two_sids, {}, home.path(), access);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::win32_call_failed);
+    EXPECT_EQ(error.win32_error(), std::optional<std::uint32_t>(ERROR_ACCESS_DENIED));
+    const std::string message = error.what();
+    EXPECT_EQ(
+        message.rfind("apply allow_write for S-1-5-21-5-6-7-8 on C:\\other: injected failure", 0),
+        0u)
+        << message;
+    EXPECT_NE(message.find("rollback incomplete, 1 undo step(s) failed: undo apply deny_write for "
+                           "S-1-5-21-5-6-7-8 on C:\\shared: injected failure"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(message.find("rolled back"), std::string::npos) << message;
+  }
+  // On disk: only the ACE whose undo failed. The undo of step 1 removed its own ACE, not the
+  // DACL as it was before step 1 (which would have taken step 2's ACE too).
+  EXPECT_EQ(aces(access, path("C:\\shared")),
+            (std::vector<AceView>{view_of(kept), kSystemAce, kInheritedAdminsAce}));
+  for (const char* root : {"C:\\repo", "C:\\other"}) {
+    EXPECT_EQ(aces(access, path(root)), (std::vector<AceView>{kSystemAce, kInheritedAdminsAce}))
+        << root;
+  }
+  // The state file records exactly that ACE.
+  EXPECT_EQ(stored().entries, std::vector<AclEntry>{kept});
+
+  // A later run whose plan no longer has it revokes it.
+  const AclSyncResult later =
+      sync_acls(testing::empty_resolved("C:\\repo"), two_sids, {}, home.path(), access);
+  EXPECT_EQ(later.diff.to_revoke, std::vector<AclEntry>{kept});
+  EXPECT_EQ(later.outcome.writes, 1u);
+  EXPECT_EQ(aces(access, path("C:\\shared")),
+            (std::vector<AceView>{kSystemAce, kInheritedAdminsAce}));
+  EXPECT_TRUE(stored().entries.empty());
+}
+
+// A failed undo of a revoke: the ACE stays revoked and the revoke is recorded as done; the
+// applies before it are undone.
+TEST_F(AclEffectorTest, FailedUndoOfARevokeKeepsTheRevokeRecorded) {
+  AclEntry stale = allow_root();
+  stale.sid = kOtherSid;
+  access.set(path("C:\\repo"), "D:(A;OICI;0x1301bf;;;S-1-5-21-5-6-7-8)(A;OICI;FA;;;SY)");
+  access.fail_write(3);  // (1) deny .git, (2) revoke stale, (3) allow fails
+  access.fail_write(4);  // the undo of (2)
+  const auto outcome =
+      apply_acl_operations({apply(deny_git()), revoke(stale), apply(allow_root())}, access);
+  ASSERT_TRUE(outcome.error);
+  ASSERT_EQ(outcome.rollback_failures.size(), 1u);
+  EXPECT_EQ(outcome.rollback_failures[0].rfind("undo revoke allow_write for S-1-5-21-5-6-7-8 on "
+                                               "C:\\repo: injected failure",
+                                               0),
+            0u)
+      << outcome.rollback_failures[0];
+  EXPECT_EQ(outcome.completed, (std::vector<AclOperation>{revoke(stale)}));
+  EXPECT_EQ(outcome.writes, 1u);
+  EXPECT_EQ(aces(access, path("C:\\repo")), (std::vector<AceView>{kSystemAce}));
+  EXPECT_EQ(aces(access, path("C:\\repo\\.git")),
+            (std::vector<AceView>{kSystemAce, kInheritedAdminsAce}));
+}
+
+// A directory the run created stays while an ACE whose undo failed is on it.
+TEST_F(AclEffectorTest, CreatedDirectoryStaysWhileAFailedUndoLeftAnAceOnIt) {
+  AclEntry second = deny_codex();
+  second.sid = kOtherSid;
+  access.fail_write(3);  // (1) creates .codex + deny, (2) second deny, (3) allow fails
+  access.fail_write(4);  // the undo of (2)
+  const auto outcome =
+      apply_acl_operations({apply(deny_codex()), apply(second), apply(allow_root())}, access);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.rollback_failures.size(), 1u);
+  EXPECT_EQ(outcome.completed, (std::vector<AclOperation>{apply(second)}));
+  ASSERT_TRUE(access.exists(path("C:\\repo\\.codex")));
+  EXPECT_EQ(aces(access, path("C:\\repo\\.codex")),
+            (std::vector<AceView>{view_of(second), kSystemAce}));
+}
+
 TEST(AclMutexName, DependsOnTheHomeIgnoringCase) {
   EXPECT_EQ(acl_mutex_name("C:\\Users\\me\\winsandbox"),
             acl_mutex_name("c:\\users\\ME\\WinSandbox"));
