@@ -46,6 +46,9 @@ struct CaptureRequest {
   std::function<bool()> cancel_requested{};
   // Where the capability SIDs and the applied ACL state live (required; created if missing).
   std::filesystem::path sandbox_home{};
+  // Run the command on a fresh desktop of its own instead of the user's (Winsta0\Default), so
+  // it cannot send window messages to, or read the screen of, the user's programs.
+  bool use_private_desktop = false;
 };
 
 struct CaptureResult {

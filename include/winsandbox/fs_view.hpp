@@ -36,7 +36,7 @@ public:
   // Contents of a regular file (following reparse points) if it exists and is at most
   // `max_bytes` long.
   virtual std::optional<std::string> read_small_file(const WinPath& path,
-                                                      std::size_t max_bytes) const = 0;
+                                                     std::size_t max_bytes) const = 0;
   // The final path with every junction and symlink resolved; nullopt if `path` does not
   // exist or a reparse point cannot be resolved (dangling link, cycle).
   virtual std::optional<WinPath> canonical(const WinPath& path) const = 0;

@@ -41,8 +41,8 @@ struct WorkspaceWritePolicy {
   bool exclude_slash_tmp = false;
   friend bool operator==(const WorkspaceWritePolicy&, const WorkspaceWritePolicy&) = default;
 };
-using SandboxPolicy =
-    std::variant<DangerFullAccessPolicy, ReadOnlyPolicy, ExternalSandboxPolicy, WorkspaceWritePolicy>;
+using SandboxPolicy = std::variant<DangerFullAccessPolicy, ReadOnlyPolicy, ExternalSandboxPolicy,
+                                   WorkspaceWritePolicy>;
 
 // JSON codec. Unknown fields are ignored on input (as the reference does); errors throw
 // Error(invalid_policy) naming the JSON path.

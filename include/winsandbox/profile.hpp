@@ -27,8 +27,12 @@ enum class NetworkAccess { restricted, enabled };
 // | deny  | no       | no        |
 enum class FileSystemAccessMode : std::uint8_t { read = 0, write = 1, deny = 2 };
 
-constexpr bool can_read(FileSystemAccessMode mode) { return mode != FileSystemAccessMode::deny; }
-constexpr bool can_write(FileSystemAccessMode mode) { return mode == FileSystemAccessMode::write; }
+constexpr bool can_read(FileSystemAccessMode mode) {
+  return mode != FileSystemAccessMode::deny;
+}
+constexpr bool can_write(FileSystemAccessMode mode) {
+  return mode == FileSystemAccessMode::write;
+}
 
 // A symbolic path, resolved at enforcement time. JSON: {"kind":…} (snake_case).
 //
@@ -136,9 +140,9 @@ public:
   // Default: managed, restricted, no entries (no access at all), network restricted.
   PermissionProfile() : value_(ManagedProfile{RestrictedFileSystem{}, NetworkAccess::restricted}) {}
   // Implicit from each variant, so `PermissionProfile p = DisabledProfile{};` reads naturally.
-  PermissionProfile(ManagedProfile managed) : value_(std::move(managed)) {}    // NOLINT
-  PermissionProfile(DisabledProfile disabled) : value_(disabled) {}           // NOLINT
-  PermissionProfile(ExternalProfile external) : value_(external) {}           // NOLINT
+  PermissionProfile(ManagedProfile managed) : value_(std::move(managed)) {}  // NOLINT
+  PermissionProfile(DisabledProfile disabled) : value_(disabled) {}          // NOLINT
+  PermissionProfile(ExternalProfile external) : value_(external) {}          // NOLINT
 
   // `:root` = read, network restricted.
   static PermissionProfile read_only();

@@ -58,15 +58,15 @@ struct NetworkPermissions {
 };
 
 struct WritableRoot {
-  WinPath root;                          // canonical
+  WinPath root;                             // canonical
   std::vector<WinPath> read_only_subpaths;  // writes denied below these (missing ones kept)
   friend bool operator==(const WritableRoot&, const WritableRoot&) = default;
 };
 
 // The objects the ACL effector acts on.
 struct AclTargets {
-  std::vector<WinPath> allow_write;      // existing writable roots
-  std::vector<WinPath> deny_write;       // existing read-only subpaths
+  std::vector<WinPath> allow_write;  // existing writable roots
+  std::vector<WinPath> deny_write;   // existing read-only subpaths
   // Missing read-only subpaths other than `.git` (and git pointer targets): created as empty
   // directories carrying the deny-write ACE, so the sandbox cannot create them writable.
   std::vector<WinPath> protect_missing;
@@ -81,9 +81,9 @@ struct ResolvedPermissions {
   bool full_disk_read = false;
   // Include the platform's default read roots (a readable `:minimal` entry).
   bool include_platform_defaults = false;
-  std::vector<WinPath> readable_roots;   // empty when full_disk_read
+  std::vector<WinPath> readable_roots;  // empty when full_disk_read
   std::vector<WritableRoot> writable_roots;
-  std::vector<WinPath> deny_read;        // exact deny entries (missing kept) + glob matches
+  std::vector<WinPath> deny_read;  // exact deny entries (missing kept) + glob matches
   AclTargets acl;
   // The profile's entries after binding, `:tmpdir` expansion and canonicalization: what
   // explain() evaluates.
@@ -114,10 +114,10 @@ void validate_elevated_read_access(const ResolvedPermissions& resolved, const Fi
 
 // Why a path may or may not be read and written under resolved permissions.
 struct PathVerdict {
-  WinPath path;       // as canonicalized through the view
+  WinPath path;  // as canonicalized through the view
   bool read = false;
   bool write = false;
-  std::string rule;   // the entry or built-in rule that decided (for humans)
+  std::string rule;  // the entry or built-in rule that decided (for humans)
 };
 PathVerdict explain(const ResolvedPermissions& resolved, const WinPath& path,
                     const FileSystemView& fs);

@@ -40,6 +40,8 @@ struct SessionRequest {
   std::string cwd{};  // absolute; empty: the first workspace root
   Environment env{};
   std::filesystem::path sandbox_home{};
+  // As CaptureRequest::use_private_desktop; the desktop lives as long as the session.
+  bool use_private_desktop = false;
   // Attach the command to a pseudo console of `terminal_size` instead of pipes (table above).
   bool tty = false;
   TerminalSize terminal_size{};

@@ -19,10 +19,11 @@ namespace winsandbox {
 //    "remote_drives":["L:"]}
 // `type` is dir | file | junction | symlink; `content` (files) and `target` (links, required)
 // are optional otherwise; any node may have an 8.3 `short_name` ("PROGRA~1"), which lookups
-// accept in place of its long name (canonical() returns the long name, as Windows does). Every ancestor of a listed node is an existing directory. Lookups
-// are case-insensitive (WinPath identity). UNC paths and drives in `remote_drives` report
-// DriveType::remote. Links resolve up to 63 hops (as Windows); longer chains and cycles make
-// `canonical` return nullopt. Errors: Error(invalid_snapshot) naming the JSON path.
+// accept in place of its long name (canonical() returns the long name, as Windows does). Every
+// ancestor of a listed node is an existing directory. Lookups are case-insensitive (WinPath
+// identity). UNC paths and drives in `remote_drives` report DriveType::remote. Links resolve up to
+// 63 hops (as Windows); longer chains and cycles make `canonical` return nullopt. Errors:
+// Error(invalid_snapshot) naming the JSON path.
 class SnapshotFileSystem final : public FileSystemView {
 public:
   static SnapshotFileSystem from_json(std::string_view json);

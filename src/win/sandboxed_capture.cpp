@@ -142,6 +142,7 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
       .stdin_bytes = request.stdin_bytes,
       .max_output_bytes = request.max_output_bytes,
       .cancel_requested = request.cancel_requested,
+      .use_private_desktop = request.use_private_desktop,
   });
   winsandbox::CaptureResult result;
   result.exit_code = captured.exit_code;

@@ -12,6 +12,7 @@
 #include <windows.h>
 
 #include "plan/tty_input.hpp"
+#include "win/desktop.hpp"
 #include "win/job.hpp"
 #include "win/overlapped_io.hpp"
 #include "win/pipe.hpp"
@@ -40,6 +41,7 @@ constexpr DWORD kOutputDrainMilliseconds = 2000;
 
 struct Session::Impl {
   win::JobObject job = win::JobObject::create();
+  std::optional<win::PrivateDesktop> desktop;  // the command's, when it asked for one
   win::UniqueHandle process;
   const bool tty;
 
@@ -253,12 +255,14 @@ Session spawn_session_for_permission_profile(const SessionRequest& request) {
                                      request.env, request.sandbox_home});
   auto impl = std::make_unique<Session::Impl>(request.tty);
   impl->warnings = std::move(launch.warnings);
+  if (request.use_private_desktop) impl->desktop = win::PrivateDesktop::create();
   win::LaunchRequest launch_request{
       .application = launch.application,
       .command_line = launch.command_line,
       .cwd = launch.cwd,
       .environment = launch.environment,
       .token = launch.token.get(),
+      .desktop = impl->desktop ? impl->desktop->startup_name() : std::string(win::kDefaultDesktop),
   };
 
   std::vector<OutputStream> streams;

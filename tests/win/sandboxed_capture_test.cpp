@@ -234,6 +234,17 @@ TEST_F(SandboxedCaptureTest, ProgramPathWithSpacesAndNonAsciiKeepsItsArgv) {
   expect_child_prints_its_argv(r);
 }
 
+TEST_F(SandboxedCaptureTest, PrivateDesktopOnRequest) {
+  const CaptureResult shared = run_capture_for_permission_profile(request("desktop_name"));
+  EXPECT_EQ(shared.exit_code, 0);
+  EXPECT_EQ(shared.stdout_bytes, "Default\n");
+  CaptureRequest isolated = request("desktop_name");
+  isolated.use_private_desktop = true;
+  const CaptureResult result = run_capture_for_permission_profile(isolated);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.stdout_bytes.rfind("winsandbox-desktop-", 0), 0u) << result.stdout_bytes;
+}
+
 TEST_F(SandboxedCaptureTest, LegacyAdapterRunsTheSameCapture) {
   CaptureRequest r = request("exit_code", {"7"});
   r.profile = DisabledProfile{};  // must be replaced by the adapter's conversion

@@ -190,6 +190,22 @@ TEST_F(SessionTest, TtyStandardStreamsAreThePseudoConsole) {
   EXPECT_NE(session.take_stdout().find("conpty-marker"), std::string::npos);
 }
 
+TEST_F(SessionTest, PrivateDesktopOnRequest) {
+  for (const bool private_desktop : {false, true}) {
+    SCOPED_TRACE(private_desktop);
+    SessionRequest r = request("desktop_name");
+    r.use_private_desktop = private_desktop;
+    Session session = spawn_session_for_permission_profile(r);
+    EXPECT_EQ(session.wait(milliseconds(30000)), std::optional<std::int32_t>(0));
+    const std::string name = session.take_stdout();
+    if (private_desktop) {
+      EXPECT_EQ(name.rfind("winsandbox-desktop-", 0), 0u) << name;
+    } else {
+      EXPECT_EQ(name, "Default\n");
+    }
+  }
+}
+
 TEST_F(SessionTest, ResizeNeedsAPseudoConsoleAndASize) {
   SessionRequest zero = tty_request("console_echo");
   zero.terminal_size = {0, 80};

@@ -1,7 +1,8 @@
+#include "win/unicode.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
-#include "win/unicode.hpp"
 
 namespace winsandbox::win {
 namespace {
@@ -16,8 +17,8 @@ TEST(Unicode, RoundTripsAcrossPlanes) {
 
 TEST(Unicode, RejectsInvalidInput) {
   EXPECT_WS_ERROR(to_wide("\xC3"), ErrorCode::invalid_argument, "invalid UTF-8");
-  EXPECT_WS_ERROR(to_utf8(std::wstring(1, static_cast<wchar_t>(0xD800))), ErrorCode::invalid_argument,
-                  "invalid UTF-16");
+  EXPECT_WS_ERROR(to_utf8(std::wstring(1, static_cast<wchar_t>(0xD800))),
+                  ErrorCode::invalid_argument, "invalid UTF-16");
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ void add_sandboxed_command_options(CLI::App& command, SandboxedCommandOptions& o
   command.add_option("--sandbox-home", options.sandbox_home,
                      "State directory (capability SIDs, applied ACLs); default "
                      "%LOCALAPPDATA%\\winsandbox");
+  command.add_flag("--private-desktop", options.private_desktop,
+                   "Run the command on a desktop of its own (no window messages to, or screen "
+                   "reads of, the user's programs)");
   command.add_option("command", options.command, "-- COMMAND [ARGS...]")->required();
 }
 

@@ -27,6 +27,7 @@ struct SandboxedCommandOptions {
   std::string cwd;
   std::vector<std::string> env;
   std::string sandbox_home;
+  bool private_desktop = false;
   std::vector<std::string> command;
 };
 
@@ -50,6 +51,7 @@ void fill_sandboxed_command_request(const SandboxedCommandOptions& options, Requ
   request.cwd = options.cwd;
   request.env = sandboxed_command_environment(options);
   request.sandbox_home = sandboxed_command_home(options, request.env);
+  request.use_private_desktop = options.private_desktop;
   if (options.policy.empty()) {
     request.profile = sandboxed_command_profile(options);
     request.binding = binding_from_options(options.profile_cwd, options.workspace_roots);
