@@ -3,6 +3,7 @@
 // algorithm is proven under Wine; on files it is exercised by the windows-smoke tests.
 #include "win/acl_effector.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include "plan/acl_state.hpp"
 #include "plan/plan_test_support.hpp"
 #include "win/handles.hpp"
+#include "win_test_support.hpp"
 
 namespace winsandbox::win {
 namespace {
@@ -386,6 +388,42 @@ TEST_F(AclEffectorTest, CreatedDirectoryStaysWhileAFailedUndoLeftAnAceOnIt) {
   ASSERT_TRUE(access.exists(path("C:\\repo\\.codex")));
   EXPECT_EQ(aces(access, path("C:\\repo\\.codex")),
             (std::vector<AceView>{view_of(second), kSystemAce}));
+}
+
+// windows-smoke: the same algorithm on real files (Wine accepts the DACL writes but does not
+// keep them, so there is nothing to read back).
+TEST(AclEffectorOnFiles, AppliesReadsBackWritesNothingAgainAndRevokes) {
+  if (test::running_under_wine()) {
+    GTEST_SKIP() << "Wine does not persist file DACLs; asserted on Windows (windows-smoke)";
+  }
+  testing::ScratchDir scratch;
+  std::filesystem::create_directories(scratch.path() / "repo" / ".git");
+  const WinPath repo = test::win_path_of(scratch.path() / "repo");
+  const WinPath git = test::win_path_of(scratch.path() / "repo" / ".git");
+  const AclEntry allow =
+      make_acl_entry(repo, kRootSid, AceKind::allow_write, AceOrigin::writable_root);
+  const AclEntry deny =
+      make_acl_entry(git, kRootSid, AceKind::deny_write, AceOrigin::read_only_subpath);
+  Win32FileDaclAccess files;
+
+  const auto applied = apply_acl_operations({apply(deny), apply(allow)}, files);
+  ASSERT_FALSE(applied.error) << applied.error->what();
+  EXPECT_EQ(applied.writes, 2u);
+  EXPECT_TRUE(has_explicit_ace(files.read_dacl(repo), ace_spec_of(allow)));
+  EXPECT_TRUE(has_explicit_ace(files.read_dacl(git), ace_spec_of(deny)));
+  // The deny goes before every allow on .git (canonical order): the first ACE is ours.
+  const Dacl git_dacl = files.read_dacl(git);
+  ASSERT_TRUE(git_dacl.acl);
+  void* first = nullptr;
+  ASSERT_TRUE(GetAce(const_cast<ACL*>(git_dacl.acl->get()), 0, &first));
+  EXPECT_EQ(static_cast<ACE_HEADER*>(first)->AceType, ACCESS_DENIED_ACE_TYPE);
+
+  EXPECT_EQ(apply_acl_operations({apply(deny), apply(allow)}, files).writes, 0u);
+
+  const auto revoked = apply_acl_operations({revoke(deny), revoke(allow)}, files);
+  ASSERT_FALSE(revoked.error) << revoked.error->what();
+  EXPECT_FALSE(has_explicit_ace(files.read_dacl(repo), ace_spec_of(allow)));
+  EXPECT_FALSE(has_explicit_ace(files.read_dacl(git), ace_spec_of(deny)));
 }
 
 TEST(AclMutexName, DependsOnTheHomeIgnoringCase) {
