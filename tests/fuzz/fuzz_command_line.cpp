@@ -9,10 +9,16 @@
 //   MSVC CRT); quote() refuses only a `"` in argv[0] (Error(invalid_argument));
 // * a quoted argument never contains `""` (the construct the two dialects read differently);
 // * the raw line parses under both dialects, refusing (invalid_argument) exactly when it holds
-//   a NUL; and re-quoting a parsed argv reproduces it: parse(quote(parse(line))) == parse(line).
+//   a NUL; and re-quoting a parsed argv reproduces it: parse(quote(parse(line))) == parse(line);
+// * batch scripts (quote_batch_command_line): argv[1..] is refused (invalid_argument) exactly
+//   when an argument holds a character cmd.exe interprets (`" % ! ^ & | < >`, a control
+//   character but tab); otherwise the line holds none of them and the script receives each
+//   argument as exactly one parameter (`%~n` == argv[n]).
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "../plan/batch_parameters.hpp"
 #include "fuzz_support.hpp"
 #include "winsandbox/command_line.hpp"
 
@@ -83,10 +89,38 @@ void check_round_trip(const std::vector<std::string>& argv) {
   }
 }
 
+bool cmd_interprets(char c) {
+  return std::string_view("\"%!^&|<>").find(c) != std::string_view::npos ||
+         (static_cast<unsigned char>(c) < 0x20 && c != '\t');
+}
+
+void check_batch(const std::vector<std::string>& argv) {
+  static const std::string kScript = "C:\\scripts\\run.cmd";
+  bool interpretable = false;
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    interpretable = interpretable || std::any_of(argv[i].begin(), argv[i].end(), cmd_interprets);
+  }
+  std::string line;
+  try {
+    line = quote_batch_command_line(kScript, argv);
+  } catch (const Error& e) {
+    require_documented(e, {ErrorCode::invalid_argument}, "quote_batch_command_line");
+    WS_FUZZ_CHECK(interpretable, std::string("refused ") + describe(argv) + ": " + e.what());
+    return;
+  }
+  WS_FUZZ_CHECK(!interpretable, "accepted " + describe(argv) + " as " + escape_bytes(line));
+  std::vector<std::string> expected = argv;
+  expected[0] = kScript;
+  const std::vector<std::string> received = testing::batch_parameters_without_quotes(line);
+  WS_FUZZ_CHECK(received == expected,
+                describe(argv) + " -> " + escape_bytes(line) + " -> " + describe(received));
+}
+
 }  // namespace
 
 void check_command_line(std::string_view input) {
   check_round_trip(split_at_nul(input));
+  check_batch(split_at_nul(input));
 
   const bool has_nul = input.find('\0') != std::string_view::npos;
   for (const CommandLineDialect dialect : kDialects) {

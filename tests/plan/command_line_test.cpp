@@ -6,12 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "batch_parameters.hpp"
 #include "command_line_cases.hpp"
 #include "test_support.hpp"
 
 namespace winsandbox {
 namespace {
 
+using testing::batch_parameters_without_quotes;
 using testing::parsing_cases;
 using testing::quoting_cases;
 
@@ -168,36 +170,6 @@ TEST(QuoteBatchCommandLine, RefusesWhatCmdExeWouldInterpret) {
                     "the batch script path");
   }
   EXPECT_WS_ERROR(quote_batch_command_line(kScript, {}), ErrorCode::invalid_argument, "empty argv");
-}
-
-// How a batch script sees its parameters (`%1`, `%2`, ... and `%~n`): split at space, tab, `,`,
-// `;` and `=` outside quotes, a `"` toggling quoting; `%~n` drops one pair of surrounding
-// quotes. Only for lines with no character cmd.exe interprets (which the quoter guarantees).
-std::vector<std::string> batch_parameters_without_quotes(std::string_view line) {
-  std::vector<std::string> params;
-  std::string current;
-  bool in_quotes = false;
-  bool in_token = false;
-  auto finish = [&] {
-    if (!in_token) return;
-    if (current.size() >= 2 && current.front() == '"' && current.back() == '"') {
-      current = current.substr(1, current.size() - 2);
-    }
-    params.push_back(current);
-    current.clear();
-    in_token = false;
-  };
-  for (const char c : line) {
-    if (!in_quotes && std::string_view(" \t,;=").find(c) != std::string_view::npos) {
-      finish();
-      continue;
-    }
-    if (c == '"') in_quotes = !in_quotes;
-    current += c;
-    in_token = true;
-  }
-  finish();
-  return params;
 }
 
 // Random arguments over every character that is not refused, delimiters and quote triggers
