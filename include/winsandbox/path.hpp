@@ -68,7 +68,8 @@ public:
   std::optional<WinPath> parent() const;
 
   // Joins a relative subpath (`/` or `\` separated; `.` and `..` folded). Throws
-  // Error(invalid_path) when `..` would leave this path, and Error(invalid_path) when
+  // Error(invalid_path) when `..` would leave this path, when a name is one parse() refuses
+  // outside `\\?\` (a DOS device name such as `PRN`, a `:`), and Error(invalid_path) when
   // `relative` is absolute, rooted or drive-relative.
   WinPath join(std::string_view relative) const;
   // Appends one name exactly as a directory listing returned it: nothing trimmed or folded

@@ -193,6 +193,16 @@ TEST(FuzzFindings, DriveLikeNamesBelowADeviceRootAreNotJoinable) {
   EXPECT_WS_ERROR(path.root().join(R"(C:\x)"), ErrorCode::invalid_path, "");
 }
 
+// fuzz_win_path (harness): `\\?\C:\PRN\` is the verbatim path `\\?\C:\PRN`; its parent is
+// `C:\`, onto which join() refuses the DOS device name `PRN` (as parse() does without `\\?\`),
+// so the path cannot be rebuilt from its names with join().
+TEST(FuzzFindings, DosDeviceNamesAreNotJoinable) {
+  const WinPath path = WinPath::parse(R"(\\?\C:\PRN\)");
+  EXPECT_EQ(path.str(), R"(\\?\C:\PRN)");
+  EXPECT_EQ(path.parent()->str(), R"(C:\)");
+  EXPECT_WS_ERROR(path.parent()->join("PRN"), ErrorCode::invalid_path, "DOS device");
+}
+
 // The checks themselves can fail: a broken property is reported, not swallowed.
 TEST(FuzzSupport, RequireDocumentedRejectsOtherCodes) {
   const Error error(ErrorCode::io_error, "disk on fire");

@@ -50,14 +50,17 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 // Names join() cannot append as they are: one Win32 would alter (ending in `.` or space, kept
-// only under `\\?\`; join normalizes what it appends) and one that reads as a drive-relative
-// path (`C:x`, possible as a name below a device root; join rejects it, as documented).
+// only under `\\?\`; join normalizes what it appends), one that reads as a drive-relative
+// path (`C:x`, possible as a name below a device root; join rejects it, as documented), and one
+// only a verbatim path may hold (a DOS device name such as `PRN` or `nul.txt`, or a `:`; join
+// rejects it as parse does outside `\\?\`).
 bool not_joinable(const std::string& name) {
   const bool alterable = !name.empty() && (name.back() == '.' || name.back() == ' ');
   const bool drive_like =
       name.size() >= 2 && name[1] == ':' &&
       ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'));
-  return alterable || drive_like;
+  const bool verbatim_only = !WinPath::try_parse("C:\\" + name).has_value();
+  return alterable || drive_like || verbatim_only;
 }
 
 void check_one(const WinPath& path) {
