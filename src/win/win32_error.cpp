@@ -25,21 +25,27 @@ std::string win32_error_text(DWORD code) {
   }
 }
 
-Error win32_error(std::string_view call, DWORD code) {
-  std::string message = std::string(call) + " failed: " + std::to_string(code);
+namespace {
+
+// "<call> failed: <shown> (<system text>)", carrying `code`.
+Error call_failed(std::string_view call, const std::string& shown, DWORD code) {
+  std::string message = std::string(call) + " failed: " + shown;
   const std::string text = win32_error_text(code);
   if (!text.empty()) message += " (" + text + ")";
   return Error(ErrorCode::win32_call_failed, std::move(message), code);
+}
+
+}  // namespace
+
+Error win32_error(std::string_view call, DWORD code) {
+  return call_failed(call, std::to_string(code), code);
 }
 
 Error hresult_error(std::string_view call, HRESULT hr) {
   const auto code = static_cast<DWORD>(hr);
   char hex[16];
   std::snprintf(hex, sizeof(hex), "%08lX", static_cast<unsigned long>(code));
-  std::string message = std::string(call) + " failed: HRESULT 0x" + hex;
-  const std::string text = win32_error_text(code);
-  if (!text.empty()) message += " (" + text + ")";
-  return Error(ErrorCode::win32_call_failed, std::move(message), code);
+  return call_failed(call, std::string("HRESULT 0x") + hex, code);
 }
 
 void throw_last_error(std::string_view call) {
