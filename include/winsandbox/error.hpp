@@ -9,37 +9,43 @@
 
 namespace winsandbox {
 
+// clang-format off
 // Stable, closed set of failure categories. Callers branch on the code, never on message
 // text. `error_code_name` returns the snake_case name used in CLI/JSON output; these names
 // are part of the public contract and never change once shipped.
 //
-// | code                          | meaning                                                      |
-// |-------------------------------|--------------------------------------------------------------|
-// | invalid_argument              | a caller-supplied argument is malformed (generic)            |
-// | invalid_profile               | permission profile JSON is malformed or violates a rule      |
-// | invalid_policy                | legacy policy string is malformed or names an unsupported mode
-// | | relative_path                 | an absolute path was required, a relative one was given | |
-// invalid_path                  | a path cannot be parsed, or a subpath escapes its base       | |
-// unsupported_legacy_projection | a profile cannot be expressed as a legacy policy             | |
-// profile_not_managed           | profile is disabled/external: nothing for us to enforce      | |
-// filesystem_unrestricted       | managed profile with unrestricted filesystem                 | |
-// full_disk_write               | profile grants full-disk write; cannot be enforced           | |
-// unc_path_unsupported          | UNC path or remote drive where a local path is required      | |
-// invalid_glob                  | a deny-read glob pattern does not compile                    | |
-// invalid_snapshot              | filesystem snapshot JSON is malformed                        | |
-// io_error                      | reading or writing a state/input file failed                 | |
-// token_limit_exceeded          | the plan would need more SIDs than a Windows token allows    | |
-// ipc_protocol_mismatch         | runner IPC frame has the wrong protocol version              | |
-// ipc_frame_too_large           | runner IPC frame exceeds the 8 MiB limit                     | |
-// ipc_truncated_frame           | runner IPC stream ended inside a frame                       | |
-// ipc_malformed_message         | runner IPC frame is not a valid message                      | |
-// setup_required                | the elevated setup has not run or is out of date             | |
-// command_not_found             | the command to run could not be found                        | |
-// win32_call_failed             | a Win32 call failed; `win32_error()` carries GetLastError    | |
-// unsupported_platform          | execution entry point called on a non-Windows host           | |
-// root_read_required            | the elevated backend needs effective `:root` read access     | |
-// command_start_failed          | the command exists but could not be started (not executable, | |
-// | access denied, bad cwd); `win32_error()` says why            |
+// | code                          | meaning                                                          |
+// |-------------------------------|------------------------------------------------------------------|
+// | invalid_argument              | a caller-supplied argument is malformed (generic)                |
+// | invalid_profile               | permission profile JSON is malformed or violates a rule          |
+// | invalid_policy                | legacy policy string is malformed or names an unsupported mode   |
+// | relative_path                 | an absolute path was required, a relative one was given          |
+// | invalid_path                  | a path cannot be parsed, or a subpath escapes its base           |
+// | unsupported_legacy_projection | a profile cannot be expressed as a legacy policy                 |
+// | profile_not_managed           | profile is disabled/external: nothing for us to enforce          |
+// | filesystem_unrestricted       | managed profile with unrestricted filesystem                     |
+// | full_disk_write               | profile grants full-disk write (incl. a drive root)              |
+// | unc_path_unsupported          | UNC path or remote drive where a local path is required          |
+// | invalid_glob                  | a deny-read glob pattern does not compile or has no meaning      |
+// | invalid_snapshot              | filesystem snapshot JSON is malformed                            |
+// | io_error                      | reading or writing a state/input file failed                     |
+// | token_limit_exceeded          | the plan would need more SIDs than a Windows token allows        |
+// | ipc_protocol_mismatch         | runner IPC frame has the wrong protocol version                  |
+// | ipc_frame_too_large           | runner IPC frame exceeds the 8 MiB limit                         |
+// | ipc_truncated_frame           | runner IPC stream ended inside a frame                           |
+// | ipc_malformed_message         | runner IPC frame is not a valid message                          |
+// | setup_required                | the elevated setup has not run or is out of date                 |
+// | command_not_found             | the command to run could not be found                            |
+// | win32_call_failed             | a Win32 call failed; `win32_error()` carries GetLastError        |
+// | unsupported_platform          | execution entry point called on a non-Windows host               |
+// | root_read_required            | the elevated backend needs effective `:root` read access         |
+// | command_start_failed          | the command exists but could not be started (not executable,     |
+// |                               | access denied, bad cwd); `win32_error()` says why                |
+// | elevated_backend_required     | the profile restricts reads, which only the elevated backend     |
+// |                               | enforces; the unelevated backend refuses it before acting        |
+// | writable_root_redirected      | a writable root (or an ACL target) reaches its location through  |
+// |                               | a junction/symlink the sandbox could have written; refused       |
+// clang-format on
 enum class ErrorCode : std::uint8_t {
   invalid_argument,
   invalid_profile,
@@ -65,6 +71,8 @@ enum class ErrorCode : std::uint8_t {
   unsupported_platform,
   root_read_required,
   command_start_failed,
+  elevated_backend_required,
+  writable_root_redirected,
 };
 
 // The stable snake_case name of `code`.

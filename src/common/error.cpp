@@ -6,7 +6,7 @@
 namespace winsandbox {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 24> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 26> kNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::invalid_profile, "invalid_profile"},
     {ErrorCode::invalid_policy, "invalid_policy"},
@@ -31,6 +31,8 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 24> kNames{{
     {ErrorCode::unsupported_platform, "unsupported_platform"},
     {ErrorCode::root_read_required, "root_read_required"},
     {ErrorCode::command_start_failed, "command_start_failed"},
+    {ErrorCode::elevated_backend_required, "elevated_backend_required"},
+    {ErrorCode::writable_root_redirected, "writable_root_redirected"},
 }};
 
 }  // namespace
