@@ -11,6 +11,7 @@
 #include "winsandbox/fs_view.hpp"
 #include "winsandbox/ipc.hpp"
 #include "winsandbox/legacy_policy.hpp"
+#include "winsandbox/logging.hpp"
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"
 #include "winsandbox/resolve.hpp"
