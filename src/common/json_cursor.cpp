@@ -21,11 +21,15 @@ std::string bounded(std::string_view text) {
 
 // Builds the DOM from SAX events, refusing what the stock DOM parser accepts but untrusted input
 // must not get through: nesting deeper than kMaxJsonDepth (checked as each container opens, so
-// a flood of `[` stops after kMaxJsonDepth of them) and duplicate keys. Members are appended
+// a flood of `[` stops after kMaxJsonDepth of them), duplicate keys, and more memory than a
+// budget proportional to the input. Members are appended
 // without ordered_map's linear key search, so an object with many keys parses in
 // O(n log n) instead of O(n^2); duplicates are found by sorting the keys when the object closes.
 class DomBuilder {
 public:
+  explicit DomBuilder(std::size_t input_size)
+      : budget_(kMaxJsonBytesPerInputByte * input_size + kJsonBudgetSlack) {}
+
   using string_t = Json::string_t;
   using number_integer_t = Json::number_integer_t;
   using number_unsigned_t = Json::number_unsigned_t;
@@ -35,12 +39,14 @@ public:
   Json& result() noexcept { return root_; }
   const std::string& error() const noexcept { return error_; }
 
-  bool null() { return add(nullptr) != nullptr; }
-  bool boolean(bool value) { return add(value) != nullptr; }
-  bool number_integer(number_integer_t value) { return add(value) != nullptr; }
-  bool number_unsigned(number_unsigned_t value) { return add(value) != nullptr; }
-  bool number_float(number_float_t value, const string_t&) { return add(value) != nullptr; }
-  bool string(string_t& value) { return add(std::move(value)) != nullptr; }
+  bool null() { return add(nullptr); }
+  bool boolean(bool value) { return add(value); }
+  bool number_integer(number_integer_t value) { return add(value); }
+  bool number_unsigned(number_unsigned_t value) { return add(value); }
+  bool number_float(number_float_t value, const string_t&) { return add(value); }
+  bool string(string_t& value) {
+    return charge(sizeof(string_t) + heap_bytes(value)) && add(std::move(value));
+  }
   bool binary(binary_t&) { return refuse("binary values are not JSON"); }
 
   bool start_object(std::size_t) { return open(Json::value_t::object); }
@@ -50,6 +56,8 @@ public:
     return true;
   }
   bool key(string_t& key) {
+    // The member's key; its value is charged when it arrives.
+    if (!charge(sizeof(string_t) + heap_bytes(key))) return false;
     auto& members =
         static_cast<Json::object_t::Container&>(open_.back()->get_ref<Json::object_t&>());
     members.emplace_back(std::move(key), nullptr);
@@ -69,20 +77,43 @@ public:
   }
 
 private:
+  // The DOM may take at most this many bytes per input byte (plus kJsonBudgetSlack), as
+  // estimated by charge(); what the containers' growth adds on top is at most as much again.
+  // Compact real documents take 4-8 (short keys cost most), `[[],[],...]` would take 16.
+  static constexpr std::size_t kMaxJsonBytesPerInputByte = 12;
+  static constexpr std::size_t kJsonBudgetSlack = 64 * 1024;
+
+  static std::size_t heap_bytes(const string_t& text) {
+    return text.size() < sizeof(string_t) / 2 ? 0 : text.size() + 1;  // beyond the inline buffer
+  }
+
+  bool charge(std::size_t bytes) {
+    used_ += bytes;
+    if (used_ <= budget_) return true;
+    return refuse("the document would take more than " + std::to_string(kMaxJsonBytesPerInputByte) +
+                  " bytes of memory per byte of input (too many small values)");
+  }
+
+  // Adds a value where the document is; the value itself is charged here, what it owns by the
+  // caller. Leaves `last_` pointing at it.
   template <class Value>
-  Json* add(Value&& value) {
+  bool add(Value&& value) {
+    if (!charge(sizeof(Json))) return false;
     if (open_.empty()) {
       root_ = Json(std::forward<Value>(value));
-      return &root_;
+      last_ = &root_;
+      return true;
     }
     Json& parent = *open_.back();
     if (parent.is_array()) {
       auto& items = parent.get_ref<Json::array_t&>();
       items.emplace_back(std::forward<Value>(value));
-      return &items.back();
+      last_ = &items.back();
+      return true;
     }
     *member_ = Json(std::forward<Value>(value));
-    return member_;
+    last_ = member_;
+    return true;
   }
 
   bool open(Json::value_t type) {
@@ -90,7 +121,9 @@ private:
       return refuse("nesting deeper than the limit of " + std::to_string(kMaxJsonDepth) +
                     " arrays and objects");
     }
-    open_.push_back(add(type));
+    // A container's element vector lives on the heap.
+    if (!charge(sizeof(Json::array_t) + 8) || !add(type)) return false;
+    open_.push_back(last_);
     return true;
   }
 
@@ -135,13 +168,16 @@ private:
   Json root_;
   std::vector<Json*> open_;  // containers being filled, outermost first
   Json* member_ = nullptr;   // the object member whose key was read last
+  Json* last_ = nullptr;     // the value added last
+  std::size_t budget_;       // estimated bytes the DOM may take
+  std::size_t used_ = 0;     // estimated bytes the DOM takes so far
   std::string error_;
 };
 
 }  // namespace
 
 Json parse_json(std::string_view text, ErrorCode code) {
-  DomBuilder builder;
+  DomBuilder builder(text.size());
   bool parsed = false;
   try {
     parsed = Json::sax_parse(text.begin(), text.end(), &builder);
