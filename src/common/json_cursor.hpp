@@ -18,8 +18,18 @@ namespace winsandbox {
 // output byte-identical to the reference serialization.
 using Json = nlohmann::ordered_json;
 
-// Parses `text`; a syntax error throws Error(code) with the parser's position.
+// How deeply arrays and objects may nest in a document we parse.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Parses `text` (possibly untrusted) in O(n log n) time and O(n) memory. Throws Error(code) on
+// a syntax error (with the parser's position), on nesting deeper than kMaxJsonDepth, on a
+// duplicate key at any depth (naming the key and its object's JSON path), and on a document
+// of so many tiny values that its DOM would take more than 12 bytes of memory per input byte.
 Json parse_json(std::string_view text, ErrorCode code);
+
+// A value for an error message, bounded whatever the input: scalars as JSON (long ones cut),
+// arrays and objects by their type only.
+std::string describe_json(const Json& value);
 
 // Compact serialization (no spaces), UTF-8 kept as is.
 std::string dump_json(const Json& value);

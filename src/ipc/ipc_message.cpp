@@ -126,9 +126,9 @@ Int integer_field(const JsonCursor& payload, std::string_view key) {
       return static_cast<Int>(number);
     }
   } else {
-    field.fail(std::string("expected an integer, got ") + value.dump());
+    field.fail(std::string("expected an integer, got ") + describe_json(value));
   }
-  field.fail("integer " + value.dump() + " is out of range [" +
+  field.fail("integer " + describe_json(value) + " is out of range [" +
              std::to_string(std::numeric_limits<Int>::min()) + ", " +
              std::to_string(std::numeric_limits<Int>::max()) + "]");
 }
@@ -273,13 +273,13 @@ IpcMessage ipc_message_from_json(std::string_view json) {
   // The version decides how to read the rest, so it is checked before the type.
   const JsonCursor version = envelope.field("version");
   if (!version.value().is_number_integer()) {
-    version.fail("expected an integer protocol version, got " + version.value().dump());
+    version.fail("expected an integer protocol version, got " + describe_json(version.value()));
   }
   if (!version.value().is_number_unsigned() ||
       version.value().get<std::uint64_t>() != kIpcProtocolVersion) {
-    throw Error(ErrorCode::ipc_protocol_mismatch, "unsupported runner protocol version " +
-                                                      version.value().dump() + " (expected " +
-                                                      std::to_string(kIpcProtocolVersion) + ")");
+    throw Error(ErrorCode::ipc_protocol_mismatch,
+                "unsupported runner protocol version " + describe_json(version.value()) +
+                    " (expected " + std::to_string(kIpcProtocolVersion) + ")");
   }
   const std::string& type = envelope.field("type").string();
   return message_from(type, envelope.field("payload"));

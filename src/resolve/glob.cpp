@@ -1,6 +1,8 @@
 #include "resolve/glob.hpp"
 
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include "winsandbox/error.hpp"
 
@@ -150,29 +152,50 @@ bool class_matches(const Token& token, char32_t c) {
   return in != token.negated;
 }
 
-bool alternative_matches(const Alternative& tokens, std::size_t ti, const std::u32string& name,
-                         std::size_t ni) {
-  for (; ti < tokens.size(); ++ti) {
-    const Token& token = tokens[ti];
-    if (token.kind == Token::Kind::any_run) {
-      for (std::size_t skip = ni; skip <= name.size(); ++skip) {
-        if (alternative_matches(tokens, ti + 1, name, skip)) return true;
-      }
+bool token_matches(const Token& token, char32_t c) {
+  switch (token.kind) {
+    case Token::Kind::any_one: return true;
+    case Token::Kind::literal: return token.ch == c;
+    case Token::Kind::char_class: return class_matches(token, c);
+    case Token::Kind::any_run: break;
+  }
+  return false;
+}
+
+thread_local std::uint64_t match_steps = 0;
+
+// Greedy wildcard matching: every token but `*` consumes exactly one character, so on a
+// mismatch it is enough to let the most recent `*` absorb one more character and retry from
+// there; earlier stars never need revisiting. At most (name + 1) * (tokens + 1) steps, where
+// plain backtracking over every star is exponential (`*a*a*a*a*b` against a long name).
+bool alternative_matches(const Alternative& tokens, const std::u32string& name) {
+  constexpr std::size_t kNoStar = static_cast<std::size_t>(-1);
+  std::size_t ti = 0;
+  std::size_t ni = 0;
+  std::size_t star_ti = kNoStar;  // token after the last `*` seen
+  std::size_t star_ni = 0;        // where the text after that `*` is currently tried
+  while (ni < name.size()) {
+    ++match_steps;
+    if (ti < tokens.size() && tokens[ti].kind == Token::Kind::any_run) {
+      star_ti = ++ti;
+      star_ni = ni;
+    } else if (ti < tokens.size() && token_matches(tokens[ti], name[ni])) {
+      ++ti;
+      ++ni;
+    } else if (star_ti != kNoStar) {
+      ti = star_ti;
+      ni = ++star_ni;
+    } else {
       return false;
     }
-    if (ni >= name.size()) return false;
-    const bool ok = token.kind == Token::Kind::any_one ||
-                    (token.kind == Token::Kind::literal && token.ch == name[ni]) ||
-                    (token.kind == Token::Kind::char_class && class_matches(token, name[ni]));
-    if (!ok) return false;
-    ++ni;
   }
-  return ni == name.size();
+  while (ti < tokens.size() && tokens[ti].kind == Token::Kind::any_run) ++ti;
+  return ti == tokens.size();
 }
 
 bool segment_matches(const Segment& segment, const std::u32string& name) {
   for (const auto& alternative : segment.alternatives) {
-    if (alternative_matches(alternative, 0, name, 0)) return true;
+    if (alternative_matches(alternative, name)) return true;
   }
   return false;
 }
@@ -192,6 +215,10 @@ std::vector<std::string> split_components(std::string_view text) {
 }
 
 }  // namespace
+
+std::uint64_t glob_match_steps_on_this_thread() noexcept {
+  return match_steps;
+}
 
 GlobMatcher::GlobMatcher(std::string pattern, WinPath root, WinPath scan_root,
                          std::vector<Segment> segments, std::size_t literal_prefix_segments)
@@ -248,22 +275,37 @@ bool matches_any_name(const GlobMatcher::Segment& segment) {
 
 }  // namespace
 
+// Dynamic programming over (segment, name) pairs, from the last segment back: each pair is
+// decided once, so several `**` cannot make the match exponential in the path depth.
 bool GlobMatcher::match_from(const std::vector<std::u32string>& names, std::size_t ni,
                              std::size_t si, std::size_t arbitrary) const {
-  if (si == segments_.size()) return ni == names.size();
-  const Segment& segment = segments_[si];
-  if (segment.globstar) {
-    // A trailing `**` needs at least one component; elsewhere it may match none.
-    const std::size_t least = si + 1 == segments_.size() ? 1 : 0;
-    for (std::size_t take = least; ni + take <= names.size(); ++take) {
-      if (match_from(names, ni + take, si + 1, arbitrary)) return true;
+  const std::size_t count = names.size();
+  // rest[n]: segments after the current one match names[n..]; starts as "no segments left".
+  std::vector<char> rest(count + 1, 0);
+  rest[count] = 1;
+  std::vector<char> here(count + 1, 0);
+  for (std::size_t s = segments_.size(); s-- > si;) {
+    const Segment& segment = segments_[s];
+    if (segment.globstar) {
+      // A trailing `**` needs at least one component; elsewhere it may match none.
+      const bool at_end = s + 1 == segments_.size();
+      char any_later = 0;  // rest[k] for some k > n
+      for (std::size_t n = count + 1; n-- > 0;) {
+        ++match_steps;
+        here[n] = at_end ? any_later : static_cast<char>(any_later || rest[n]);
+        any_later = static_cast<char>(any_later || rest[n]);
+      }
+    } else {
+      here[count] = 0;
+      for (std::size_t n = 0; n < count; ++n) {
+        ++match_steps;
+        here[n] = rest[n + 1] &&
+                  (n == arbitrary ? matches_any_name(segment) : segment_matches(segment, names[n]));
+      }
     }
-    return false;
+    std::swap(rest, here);
   }
-  if (ni == names.size()) return false;
-  const bool here =
-      ni == arbitrary ? matches_any_name(segment) : segment_matches(segment, names[ni]);
-  return here && match_from(names, ni + 1, si + 1, arbitrary);
+  return ni <= count && rest[ni];
 }
 
 bool GlobMatcher::matches(const WinPath& path) const {

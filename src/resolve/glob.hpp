@@ -69,6 +69,10 @@ private:
   std::size_t literal_prefix_segments_;  // leading segments that are plain literals
 };
 
+// Characters compared by GlobMatcher on this thread so far: lets tests bound the work of a
+// match by counting instead of timing.
+std::uint64_t glob_match_steps_on_this_thread() noexcept;
+
 // Every existing path under the pattern's scan root (the root included) that the pattern
 // matches, in scan order, without following the same directory twice (junction cycles).
 std::vector<WinPath> expand_glob(const GlobMatcher& glob, std::optional<std::uint32_t> max_depth,

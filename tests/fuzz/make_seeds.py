@@ -31,6 +31,25 @@ def dumps(doc):
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
 
 
+def nested_arrays(depth, inner=""):
+    return "[" * depth + inner + "]" * depth
+
+
+def many_keys(count, prefix="k"):
+    return ",".join(f'"{prefix}{i}":{i}' for i in range(count))
+
+
+def hostile_json_seeds(wrap):
+    """JSON shapes that once crashed or stalled a parse: `wrap(text)` embeds one in a document."""
+    return {
+        "nesting_64": wrap(nested_arrays(64, "0")),
+        "nesting_65": wrap(nested_arrays(65, "0")),
+        "nesting_objects_65": wrap('{"k":' * 65 + "0" + "}" * 65),
+        "bracket_flood": "[" * 65536,
+        "many_keys": wrap("{" + many_keys(5000) + "}"),
+    }
+
+
 def profile_seeds():
     ws = [entry(sp("root"), "read"), entry(sp("project_roots"), "write"),
           entry(sp("slash_tmp"), "write"), entry(sp("tmpdir"), "write"),
@@ -80,6 +99,12 @@ def profile_seeds():
     }
     for f in sorted((DATA / "profiles").glob("*.json")):
         seeds["data_" + f.stem.replace("-", "_")] = f.read_text()
+    seeds.update(hostile_json_seeds(lambda v: '{"type":"managed","x":' + v + "}"))
+    seeds["many_keys_top"] = '{"type":"disabled",' + many_keys(5000) + "}"
+    seeds["duplicate_type"] = ('{"type":"managed","file_system":{"type":"restricted",'
+                               '"type":"unrestricted"},"network":"restricted"}')
+    seeds["duplicate_access"] = dumps(managed([entry(sp("root"), "read")])).replace(
+        '"access":"read"', '"access":"read","access":"write"')
     return seeds
 
 
@@ -144,6 +169,19 @@ def ipc_seeds():
     seeds["frame_spawn_variant"] = frame(dumps(spawn).encode())
     seeds["frame_bad_base64"] = frame(b'{"version":2,"type":"output","payload":{"data_b64":"aGVsbG8","stream":"stdout"}}')
     seeds["frame_empty"] = frame(b"")
+    spawn_body = dumps(json.loads(examples[0]))
+    for name, body in hostile_json_seeds(
+            lambda v: spawn_body.replace('"tty":false', '"tty":false,"x":' + v)).items():
+        seeds["frame_" + name] = frame(body.encode())
+    seeds["frame_timeout_nested_62"] = frame(
+        spawn_body.replace('"timeout_ms":1000', '"timeout_ms":' + nested_arrays(62)).encode())
+    env_many = ",".join(f'"V{i}":"x"' for i in range(2000))
+    seeds["frame_env_many_keys"] = frame(
+        spawn_body.replace('"env":{}', '"env":{' + env_many + "}").encode())
+    seeds["frame_duplicate_type"] = frame(
+        b'{"version":2,"type":"terminate","type":"spawn_ready","payload":{"process_id":1}}')
+    seeds["frame_duplicate_env"] = frame(
+        spawn_body.replace('"env":{}', '"env":{"PATH":"a","PATH":"b"}').encode())
     seeds["frame_zero_length_then_eof"] = b"\x00\x00"
     return seeds
 
@@ -196,7 +234,11 @@ def snapshot_seeds():
         "0_relative": "0" + '{"nodes":[{"path":"x","type":"dir"}]}',
         "0_missing_target": "0" + '{"nodes":[{"path":"C:\\\\x","type":"junction"}]}',
         "0_not_json": "0{",
+        "0_duplicate_path": "0" + '{"nodes":[{"path":"C:\\\\repo","type":"dir","path":"C:\\\\x"}]}',
+        "0_duplicate_nodes": "0" + '{"nodes":[],"nodes":[{"path":"C:\\\\x","type":"dir"}]}',
     }
+    for name, text in hostile_json_seeds(lambda v: '{"nodes":[],"x":' + v + "}").items():
+        seeds["0_" + name] = "0" + text
     return seeds
 
 

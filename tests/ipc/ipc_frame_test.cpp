@@ -180,6 +180,13 @@ TEST(IpcFrame, VersionMismatchUnknownTypeAndNonJsonBodiesFailWithTheirCodes) {
                   ErrorCode::ipc_malformed_message, "missing required field `exit_code`");
 }
 
+TEST(IpcFrame, FrameOfOnlyOpeningBracketsIsRefusedAtTheDepthLimit) {
+  // The largest frame allowed, all `[`: refused as it passes the nesting limit, long before the
+  // end of the body (where a syntax error would be reported).
+  EXPECT_WS_ERROR(decode_frame(frame_with_body(std::string(kMaxFrameBytes, '['))),
+                  ErrorCode::ipc_malformed_message, "nesting deeper than the limit of 64");
+}
+
 TEST(IpcFrame, ReaderDeliveredOneByteAtATimeReadsEveryExample) {
   ChunkedReader in(all_example_frames(), 1);
   FrameReader reader(in);

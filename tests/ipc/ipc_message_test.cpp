@@ -295,6 +295,48 @@ TEST(IpcMessage, WrongTypesAndRangesAreMalformed) {
   }
 }
 
+TEST(IpcMessage, DuplicateKeysAreMalformedAtAnyDepth) {
+  const std::vector<std::pair<std::string, std::string_view>> cases = {
+      {R"({"version":2,"type":"terminate","type":"spawn_ready","payload":{"process_id":1}})",
+       "$: duplicate key `type`"},
+      {R"({"version":2,"type":"exit","payload":{"exit_code":0,"exit_code":1,"timed_out":false}})",
+       "$.payload: duplicate key `exit_code`"},
+      // An exact repeat, not only a case variant, of an environment variable.
+      {replaced(kSpawnRequestJson, R"("env":{})", R"("env":{"PATH":"a","PATH":"b"})"),
+       "$.payload.env: duplicate key `PATH`"},
+      {replaced(kSpawnRequestJson, R"("access":"read")", R"("access":"read","access":"write")"),
+       "$.payload.permission_profile.file_system.entries[0]: duplicate key `access`"},
+  };
+  for (const auto& [json, message] : cases) {
+    EXPECT_WS_ERROR(ipc_message_from_json(json), ErrorCode::ipc_malformed_message, message);
+  }
+}
+
+TEST(IpcMessage, DeeplyNestedFieldsAreMalformedWithBoundedMessages) {
+  // Nested to the limit (the envelope and the payload are two levels): decoded far enough to be
+  // refused by type, and described without recursion.
+  const std::string deep = std::string(62, '[') + std::string(62, ']');
+  EXPECT_WS_ERROR(ipc_message_from_json(replaced(kSpawnRequestJson, R"("timeout_ms":1000)",
+                                                 R"("timeout_ms":)" + deep)),
+                  ErrorCode::ipc_malformed_message,
+                  "$.payload.timeout_ms: expected an integer, got an array");
+  EXPECT_WS_ERROR(ipc_message_from_json(R"({"version":[)" + deep + "]}"),
+                  ErrorCode::ipc_malformed_message, "protocol version, got an array");
+  // One level deeper, in a field the decoder would otherwise ignore.
+  const std::string deeper = std::string(64, '[') + std::string(64, ']');
+  EXPECT_WS_ERROR(ipc_message_from_json(replaced(kSpawnRequestJson, R"("tty":false)",
+                                                 R"("tty":false,"x":)" + deeper)),
+                  ErrorCode::ipc_malformed_message, "nesting deeper than the limit of 64");
+  // A long string is cut in the message.
+  const std::string long_version = R"({"version":")" + std::string(100000, '9') + R"("})";
+  try {
+    ipc_message_from_json(long_version);
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_LT(std::string(e.what()).size(), 300u) << e.what();
+  }
+}
+
 TEST(IpcMessage, SpawnRequestFieldTypesAreChecked) {
   const std::vector<std::pair<std::pair<std::string_view, std::string_view>, std::string_view>>
       cases = {
