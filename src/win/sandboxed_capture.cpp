@@ -137,7 +137,7 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
       .command_line = launch.command_line,
       .cwd = launch.cwd,
       .environment = launch.environment,
-      .token = launch.token.get(),
+      .token = launch.token,
       .timeout = request.timeout,
       .stdin_bytes = request.stdin_bytes,
       .max_output_bytes = request.max_output_bytes,

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "win/handles.hpp"
+#include "win/token.hpp"
 #include "winsandbox/capture.hpp"
 #include "winsandbox/environment.hpp"
 
@@ -30,7 +30,7 @@ struct PreparedLaunch {
   std::string command_line;
   WinPath cwd;
   Environment environment;
-  UniqueHandle token;
+  SandboxToken token;
   std::vector<std::string> warnings;
 };
 

@@ -68,7 +68,30 @@ inline Environment base_environment(const std::vector<std::string>& extra = {}) 
   return env;
 }
 
-// A capture of helper `name` with `args`, cwd = the test binary directory.
+// The launch engine's own tests (capture, launcher, job) run plain children: this is the one
+// way to get a SandboxToken that is not restricted, a primary duplicate of this process's own
+// token, and it exists only in the tests (the library declares the name a friend and never
+// defines it).
+struct UnrestrictedTokenForTests {
+  static const SandboxToken& get() {
+    static const SandboxToken token = make();
+    return token;
+  }
+
+private:
+  static SandboxToken make() {
+    const UniqueHandle own = open_current_process_token();
+    UniqueHandle primary;
+    if (!DuplicateTokenEx(own.get(), 0, nullptr, SecurityImpersonation, TokenPrimary,
+                          primary.put())) {
+      throw_last_error("DuplicateTokenEx");
+    }
+    return SandboxToken(std::move(primary));
+  }
+};
+
+// A capture of helper `name` with `args`, cwd = the test binary directory, as this process's
+// own user (UnrestrictedTokenForTests).
 inline CaptureRequest helper_request(std::string_view name, std::vector<std::string> args = {}) {
   const WinPath program = helper_path(name);
   std::vector<std::string> argv{program.str()};
@@ -78,6 +101,7 @@ inline CaptureRequest helper_request(std::string_view name, std::vector<std::str
       .command_line = quote_command_line(argv),
       .cwd = test_binary_directory(),
       .environment = base_environment(),
+      .token = UnrestrictedTokenForTests::get(),
   };
 }
 
