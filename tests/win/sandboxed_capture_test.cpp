@@ -2,18 +2,23 @@
 // ACLs on disk -> restricted token -> capture, with the helper programs as commands. Under Wine
 // every call on this path succeeds but nothing is enforced; enforcement is in
 // smoke_enforcement_test.cpp (windows-smoke).
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/atomic_file.hpp"
 #include "plan/acl_state.hpp"
 #include "plan/capability_sid_store.hpp"
 #include "plan/command_line_cases.hpp"
+#include "plan/denybin.hpp"
 #include "plan/plan_test_support.hpp"
 #include "test_support.hpp"
 #include "win/unicode.hpp"
@@ -299,6 +304,51 @@ TEST_F(SandboxedCaptureTest, UnenforceableProfilesAreErrorsNeverUnsandboxedRuns)
                                          request("exit_code", {"0"})),
                   ErrorCode::invalid_policy, "");
   EXPECT_TRUE(nothing_applied());
+}
+
+// Concurrent first use of one fresh sandbox home: the SID store, the ACL state and the network
+// stubs are each written under the home's locks, so every capture succeeds.
+TEST_F(SandboxedCaptureTest, EightConcurrentCapturesOnAFreshHomeAllSucceed) {
+  constexpr int kCaptures = 8;
+  std::vector<std::optional<CaptureResult>> results(kCaptures);
+  std::vector<std::string> failures(kCaptures);
+  {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCaptures; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          results[i] = run_capture_for_permission_profile(request("exit_code", {"0"}));
+        } catch (const std::exception& error) {
+          failures[i] = error.what();
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+  }
+  for (int i = 0; i < kCaptures; ++i) {
+    SCOPED_TRACE(i);
+    ASSERT_TRUE(results[i].has_value()) << failures[i];
+    EXPECT_EQ(results[i]->exit_code, 0) << results[i]->stderr_bytes;
+  }
+}
+
+// The network stubs are written holding the home's denybin lock: a first use waits while
+// another process holds it instead of racing that process's writes.
+TEST(DenybinLock, StubsAreWrittenOnlyUnderTheHomesLock) {
+  testing::ScratchDir home;
+  std::optional<FileLock> held = FileLock::acquire(denybin_lock_path(home.path()));
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    ensure_denybin_directory(home.path());
+    done = true;
+  });
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_FALSE(done);
+  EXPECT_FALSE(std::filesystem::exists(home.path() / kDenybinDirectoryName));
+  held.reset();
+  writer.join();
+  EXPECT_TRUE(done);
+  EXPECT_TRUE(std::filesystem::exists(home.path() / kDenybinDirectoryName / "ssh.cmd"));
 }
 
 }  // namespace
