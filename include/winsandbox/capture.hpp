@@ -62,7 +62,9 @@ struct CaptureResult {
   bool cancelled = false;
   bool stdout_truncated = false;
   bool stderr_truncated = false;
-  // Non-fatal notes (e.g. the NUL device could not be granted).
+  // Non-fatal notes: what this run does not enforce (with the network blocked, the unelevated
+  // backend's block is advisory: a program that opens a socket itself is not stopped), or that
+  // the NUL device could not be granted.
   std::vector<std::string> warnings;
 };
 

@@ -111,6 +111,7 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   sync_acls(resolved, sids, {}, request.sandbox_home, files, AclSyncMode::additive);
 
   std::vector<std::string> warnings = sid_store.warnings();
+  if (resolved.network.blocked) warnings.emplace_back(kAdvisoryNetworkWarning);
   if (const auto failure = grant_null_device(token_sids)) {
     warnings.push_back("NUL device not granted to the capability SIDs: " + *failure);
   }

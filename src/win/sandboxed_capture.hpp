@@ -12,6 +12,13 @@
 
 namespace winsandbox::win {
 
+// The warning every capture and session with the network blocked carries: this backend only
+// steers well-behaved tools (stubs, proxy variables); a program can still open a socket.
+inline constexpr char kAdvisoryNetworkWarning[] =
+    "network access is restricted only in an advisory way under the unelevated backend (network "
+    "stubs first on PATH, proxy variables pointing nowhere): a program that opens a socket "
+    "itself is not blocked; the elevated backend enforces the network block";
+
 // What every sandboxed spawn path needs, before anything is launched.
 struct SandboxedCommand {
   const PermissionProfile& profile;

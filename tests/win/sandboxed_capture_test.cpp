@@ -21,6 +21,7 @@
 #include "plan/denybin.hpp"
 #include "plan/plan_test_support.hpp"
 #include "test_support.hpp"
+#include "win/sandboxed_capture.hpp"
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
 #include "winsandbox/capture.hpp"
@@ -349,6 +350,22 @@ TEST(DenybinLock, StubsAreWrittenOnlyUnderTheHomesLock) {
   writer.join();
   EXPECT_TRUE(done);
   EXPECT_TRUE(std::filesystem::exists(home.path() / kDenybinDirectoryName / "ssh.cmd"));
+}
+
+TEST_F(SandboxedCaptureTest, BlockedNetworkIsReportedAsAdvisory) {
+  const CaptureResult blocked = run_capture_for_permission_profile(request("exit_code", {"0"}));
+  ASSERT_EQ(blocked.exit_code, 0);
+  EXPECT_EQ(std::count(blocked.warnings.begin(), blocked.warnings.end(),
+                       std::string(win::kAdvisoryNetworkWarning)),
+            1);
+
+  CaptureRequest r = request("exit_code", {"0"});
+  r.profile = profile_from_json(win::test::kNetworkEnabledWorkspaceProfile);
+  const CaptureResult enabled = run_capture_for_permission_profile(r);
+  ASSERT_EQ(enabled.exit_code, 0);
+  EXPECT_EQ(std::count(enabled.warnings.begin(), enabled.warnings.end(),
+                       std::string(win::kAdvisoryNetworkWarning)),
+            0);
 }
 
 }  // namespace

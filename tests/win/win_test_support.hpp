@@ -160,6 +160,13 @@ void fill_sandboxed_request(Request& request, const WinPath& workspace,
   request.sandbox_home = sandbox_home;
 }
 
+// Workspace-write with the network enabled.
+inline constexpr char kNetworkEnabledWorkspaceProfile[] =
+    R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
+    R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
+    R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"}]},)"
+    R"("network":"enabled"})";
+
 // The Windows spelling of a host path.
 inline WinPath win_path_of(const std::filesystem::path& path) {
   return WinPath::parse(to_utf8(path.wstring()));
