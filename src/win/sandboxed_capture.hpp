@@ -41,9 +41,10 @@ struct PreparedLaunch {
   std::vector<std::string> warnings;
 };
 
-// Errors as run_capture_for_permission_profile documents; bad input fails before any
-// permission state (SIDs, ACLs) is touched. (The network stub directory, which only ever holds
-// the same stubs, may already have been written.)
+// Errors as run_capture_for_permission_profile documents; bad input, and a profile this backend
+// cannot enforce (elevated_backend_required), fails before any permission state (SIDs, ACLs,
+// network stubs) is touched. (A later failure, e.g. command_not_found, may follow the writing
+// of the network stub directory, which only ever holds the same stubs.)
 PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& command);
 
 // run_capture_for_permission_profile on Windows.

@@ -2,6 +2,7 @@
 // ACLs on disk -> restricted token -> capture, with the helper programs as commands. Under Wine
 // every call on this path succeeds but nothing is enforced; enforcement is in
 // smoke_enforcement_test.cpp (windows-smoke).
+#include "win/sandboxed_capture.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -21,7 +22,6 @@
 #include "plan/denybin.hpp"
 #include "plan/plan_test_support.hpp"
 #include "test_support.hpp"
-#include "win/sandboxed_capture.hpp"
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
 #include "winsandbox/capture.hpp"
@@ -350,6 +350,20 @@ TEST(DenybinLock, StubsAreWrittenOnlyUnderTheHomesLock) {
   writer.join();
   EXPECT_TRUE(done);
   EXPECT_TRUE(std::filesystem::exists(home.path() / kDenybinDirectoryName / "ssh.cmd"));
+}
+
+// The unelevated backend's write-restricted token cannot confine reads: a profile that narrows
+// them (no full-disk read) or denies any (a deny-read path, or a glob even if it matches nothing
+// yet) is refused before any state exists: no SIDs, no ACL state, no network stubs.
+TEST_F(SandboxedCaptureTest, ReadRestrictionsNeedTheElevatedBackendAndWriteNothing) {
+  for (const std::string& profile : win::test::read_restricting_profiles(workspace.path())) {
+    SCOPED_TRACE(profile);
+    CaptureRequest r = request("exit_code", {"0"});
+    r.profile = profile_from_json(profile);
+    EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::elevated_backend_required,
+                    "elevated backend");
+    EXPECT_TRUE(std::filesystem::is_empty(home.path()));
+  }
 }
 
 TEST_F(SandboxedCaptureTest, BlockedNetworkIsReportedAsAdvisory) {

@@ -221,6 +221,18 @@ TEST_F(SessionTest, ResizeNeedsAPseudoConsoleAndASize) {
   pipes.terminate();
 }
 
+// As the capture test: the unelevated backend refuses what it cannot confine, before any state.
+TEST_F(SessionTest, ReadRestrictionsNeedTheElevatedBackendAndWriteNothing) {
+  for (const std::string& profile : win::test::read_restricting_profiles(workspace.path())) {
+    SCOPED_TRACE(profile);
+    SessionRequest r = request("exit_code", {"0"});
+    r.profile = profile_from_json(profile);
+    EXPECT_WS_ERROR(spawn_session_for_permission_profile(r), ErrorCode::elevated_backend_required,
+                    "elevated backend");
+    EXPECT_TRUE(std::filesystem::is_empty(home.path()));
+  }
+}
+
 TEST_F(SessionTest, BlockedNetworkIsReportedAsAdvisory) {
   const auto advisory_count = [](const Session& session) {
     return std::count(session.warnings().begin(), session.warnings().end(),

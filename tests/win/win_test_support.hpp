@@ -160,6 +160,33 @@ void fill_sandboxed_request(Request& request, const WinPath& workspace,
   request.sandbox_home = sandbox_home;
 }
 
+// Profiles the unelevated backend must refuse (elevated_backend_required): reads narrowed to
+// the workspace, `:root` denied, an exact deny-read path under `workspace`, and a deny-read glob
+// that matches nothing.
+inline std::vector<std::string> read_restricting_profiles(const std::filesystem::path& workspace) {
+  const std::string root = R"({"path":{"type":"special","value":{"kind":"root"}},"access":)";
+  const std::string project =
+      R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"})";
+  const auto managed = [](const std::string& entries) {
+    return R"({"type":"managed","file_system":{"type":"restricted","entries":[)" + entries +
+           R"(]},"network":"restricted"})";
+  };
+  std::string escaped;
+  for (const char c : to_utf8((workspace / "secret").wstring())) {
+    if (c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return {
+      managed(project),
+      managed(root + R"("none"},)" + project),
+      managed(root + R"("read"},)" + project + R"(,{"path":{"type":"path","path":")" + escaped +
+              R"("},"access":"none"})"),
+      managed(root + R"("read"},)" + project +
+              R"(,{"path":{"type":"glob_pattern","pattern":"codex-project-roots://**/*.env"},)"
+              R"("access":"none"})"),
+  };
+}
+
 // Workspace-write with the network enabled.
 inline constexpr char kNetworkEnabledWorkspaceProfile[] =
     R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
