@@ -62,7 +62,9 @@ struct CaptureResult {
   bool cancelled = false;
   bool stdout_truncated = false;
   bool stderr_truncated = false;
-  // Non-fatal notes (e.g. the NUL device could not be granted).
+  // Non-fatal notes: what this run does not enforce (with the network blocked, the unelevated
+  // backend's block is advisory: a program that opens a socket itself is not stopped), or that
+  // the NUL device could not be granted.
   std::vector<std::string> warnings;
 };
 
@@ -80,6 +82,9 @@ struct CaptureResult {
 // relative_path / invalid_path (cwd), invalid_path (cwd missing or not a directory),
 // command_not_found, the resolve() codes for unenforceable profiles (profile_not_managed,
 // filesystem_unrestricted, full_disk_write, ...) — never an unsandboxed run —,
+// elevated_backend_required (the profile restricts reads: no full-disk read, or deny-read
+// paths or globs; the unelevated backend's write-restricted token cannot confine reads, so it
+// refuses before writing any state),
 // win32_call_failed / io_error for system failures, and unsupported_platform on non-Windows
 // hosts. Bad input fails before any ACL is touched.
 CaptureResult run_capture_for_permission_profile(const CaptureRequest& request);

@@ -86,7 +86,8 @@ public:
   std::string take_stdout();
   std::string take_stderr();
   bool is_tty() const;
-  // Non-fatal notes from the sandbox setup.
+  // Non-fatal notes from the sandbox setup, as CaptureResult::warnings (e.g. that the network
+  // block is advisory under the unelevated backend).
   const std::vector<std::string>& warnings() const;
 
   struct Impl;

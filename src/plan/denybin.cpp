@@ -33,9 +33,18 @@ void write_stubs(const fs::path& directory) {
 
 }  // namespace
 
+fs::path denybin_lock_path(const fs::path& sandbox_home) {
+  fs::path path = sandbox_home / kDenybinDirectoryName;
+  path += ".lock";
+  return path;
+}
+
 fs::path ensure_denybin_directory(const fs::path& sandbox_home) {
   const fs::path directory = sandbox_home / kDenybinDirectoryName;
   try {
+    // Concurrent first uses of one home would otherwise race: one process replacing a stub
+    // while another reads or replaces it (a rename onto an open file fails on Windows).
+    const FileLock lock = FileLock::acquire(denybin_lock_path(sandbox_home));
     write_stubs(directory);
   } catch (const Error& error) {
     throw Error(ErrorCode::io_error, "cannot prepare the network stub directory " +

@@ -15,6 +15,8 @@ inline constexpr std::string_view kDenybinDirectoryName = ".sbx-denybin";
 
 // Makes `<sandbox_home>\.sbx-denybin` (created if missing) hold every denybin_stubs() file with
 // exactly its bytes, and returns that directory:
+// * all of it happens holding the inter-process FileLock denybin_lock_path(), so concurrent
+//   first uses of one home (8 parallel captures) neither race nor fail;
 // * a stub that is missing or differs (tampered with, or from another version) is written
 //   atomically (write_file_atomically: a reader sees the old file or the new one);
 // * a stub that is already right is not written (its timestamp stays);
@@ -23,5 +25,9 @@ inline constexpr std::string_view kDenybinDirectoryName = ".sbx-denybin";
 // Throws Error(io_error) naming the path when any step fails: a network-blocked command must
 // never start with a PATH whose first entry lacks its stubs.
 std::filesystem::path ensure_denybin_directory(const std::filesystem::path& sandbox_home);
+
+// `<sandbox_home>\.sbx-denybin.lock`, beside the directory (not in it: the directory is on the
+// child's PATH and holds only the stubs).
+std::filesystem::path denybin_lock_path(const std::filesystem::path& sandbox_home);
 
 }  // namespace winsandbox

@@ -174,13 +174,47 @@ Dacl Win32FileDaclAccess::read_dacl(const WinPath& path) {
 }
 
 void Win32FileDaclAccess::write_dacl(const WinPath& path, const Dacl& dacl) {
-  std::wstring name = long_path(path);
-  const SECURITY_INFORMATION info =
+  const UniqueHandle object(
+      CreateFileW(long_path(path).c_str(), READ_CONTROL | WRITE_DAC,
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                  FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr));
+  if (!object) check_status(GetLastError(), "CreateFileW(READ_CONTROL | WRITE_DAC)", path);
+  BY_HANDLE_FILE_INFORMATION info{};
+  if (!GetFileInformationByHandle(object.get(), &info)) {
+    check_status(GetLastError(), "GetFileInformationByHandle", path);
+  }
+  require_acl_target_is_requested(
+      path, OpenedAclTarget{
+                .is_reparse_point = (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0,
+                .final_path = final_path(object.get()),
+            });
+  const SECURITY_INFORMATION what =
       DACL_SECURITY_INFORMATION | (dacl.is_protected ? PROTECTED_DACL_SECURITY_INFORMATION
                                                      : UNPROTECTED_DACL_SECURITY_INFORMATION);
-  check_status(SetNamedSecurityInfoW(name.data(), SE_FILE_OBJECT, info, nullptr, nullptr,
-                                     acl_pointer(dacl), nullptr),
-               "SetNamedSecurityInfoW", path);
+  check_status(SetSecurityInfo(object.get(), SE_FILE_OBJECT, what, nullptr, nullptr,
+                               acl_pointer(dacl), nullptr),
+               "SetSecurityInfo", path);
+}
+
+void require_acl_target_is_requested(const WinPath& requested, const OpenedAclTarget& opened) {
+  if (opened.is_reparse_point) {
+    throw Error(ErrorCode::writable_root_redirected,
+                "refusing to write a DACL on " + requested.str() +
+                    ": it is a junction or symbolic link (reparse point), which the sandbox "
+                    "could have made to redirect the ACE");
+  }
+  if (!opened.final_path) {
+    throw Error(ErrorCode::writable_root_redirected,
+                "refusing to write a DACL on " + requested.str() +
+                    ": the opened object's final path cannot be read, so it cannot be checked");
+  }
+  if (*opened.final_path != requested) {
+    throw Error(ErrorCode::writable_root_redirected,
+                "refusing to write a DACL on " + requested.str() + ": opening it reached " +
+                    opened.final_path->str() +
+                    " (a junction or symbolic link on the way, which the sandbox could have made "
+                    "to redirect the ACE)");
+  }
 }
 
 // ---- SddlDaclAccess ----

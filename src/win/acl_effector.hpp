@@ -61,9 +61,26 @@ public:
   virtual void write_dacl(const WinPath& path, const Dacl& dacl) = 0;
 };
 
-// Files and directories on disk: GetNamedSecurityInfoW / SetNamedSecurityInfoW
-// (SE_FILE_OBJECT) with long-path spellings. Writes keep the DACL's protection state; inherited
-// ACEs in the DACL written are recomputed by the system from the parent.
+// What write_dacl learned about the object it opened for a path (FILE_FLAG_OPEN_REPARSE_POINT:
+// a final junction or symlink is opened itself, not followed).
+struct OpenedAclTarget {
+  bool is_reparse_point = false;
+  // The handle's final path (final_path in long_path.hpp); nullopt if it has none.
+  std::optional<WinPath> final_path;
+};
+
+// Refuses with Error(writable_root_redirected) to write a DACL for `requested` on `opened` unless
+// it is the very object named: not a reparse point, and its final path equal to `requested`
+// (WinPath identity: case-insensitive), so no junction or symlink anywhere on the way. A
+// directory the sandboxed command could write may hold such a link, planted to steer a grant
+// onto something else.
+void require_acl_target_is_requested(const WinPath& requested, const OpenedAclTarget& opened);
+
+// Files and directories on disk, with long-path spellings. Reads: GetNamedSecurityInfoW. Writes:
+// the object is opened (READ_CONTROL | WRITE_DAC, FILE_FLAG_OPEN_REPARSE_POINT), checked with
+// require_acl_target_is_requested, and written through that same handle (SetSecurityInfo), so
+// nothing can be swapped in between the check and the write. Writes keep the DACL's protection
+// state; inherited ACEs in the DACL written are recomputed by the system from the parent.
 class Win32FileDaclAccess final : public DaclAccess {
 public:
   bool exists(const WinPath& path) override;

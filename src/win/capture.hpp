@@ -18,6 +18,7 @@
 
 #include <windows.h>
 
+#include "win/token.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/path.hpp"
 
@@ -41,8 +42,8 @@ struct CaptureRequest {
   WinPath cwd;
   // The child's complete environment.
   Environment environment{};
-  // Primary token to run the child with (create_restricted_token); null: our own token.
-  HANDLE token = nullptr;
+  // Primary token to run the child with (create_restricted_token). Required, never null.
+  SandboxTokenRef token;
 
   // nullopt: no time limit. Any non-negative 64-bit value is accepted; values beyond a century
   // mean "no limit".

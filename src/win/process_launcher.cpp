@@ -119,22 +119,15 @@ LaunchedProcess launch_process(const LaunchRequest& request, JobObject& job) {
   PROCESS_INFORMATION info{};
   BOOL created = FALSE;
   DWORD create_error = ERROR_SUCCESS;
-  const char* call = request.token != nullptr ? "CreateProcessAsUserW" : "CreateProcessW";
   {
     const InheritableScope inheritable(inherited);
-    if (request.token != nullptr) {
-      created = CreateProcessAsUserW(request.token, application.c_str(), command_line.data(),
-                                     nullptr, nullptr, inherit_handles, flags, environment.data(),
-                                     cwd.c_str(), &startup.StartupInfo, &info);
-    } else {
-      created = CreateProcessW(application.c_str(), command_line.data(), nullptr, nullptr,
-                               inherit_handles, flags, environment.data(), cwd.c_str(),
-                               &startup.StartupInfo, &info);
-    }
+    created = CreateProcessAsUserW(request.token.get().get(), application.c_str(),
+                                   command_line.data(), nullptr, nullptr, inherit_handles, flags,
+                                   environment.data(), cwd.c_str(), &startup.StartupInfo, &info);
     if (!created) create_error = GetLastError();
   }
   if (!created) {
-    const Error error = win32_error(call, create_error);
+    const Error error = win32_error("CreateProcessAsUserW", create_error);
     // "Not found" may be about the working directory too; only a missing program is
     // command_not_found.
     const bool not_found =

@@ -12,6 +12,7 @@
 #include "win/desktop.hpp"
 #include "win/handles.hpp"
 #include "win/job.hpp"
+#include "win/token.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/path.hpp"
 
@@ -40,10 +41,10 @@ struct LaunchRequest {
   WinPath cwd;
   // The child's complete environment: nothing of ours is added.
   Environment environment{};
-  // The seam between "what runs" and "as whom": null runs the child with this process's token
-  // (CreateProcessW); otherwise CreateProcessAsUserW with this primary token (normally from
-  // create_restricted_token; the caller keeps ownership).
-  HANDLE token = nullptr;
+  // As whom it runs: CreateProcessAsUserW with this primary token, always. Required (no
+  // default, never null): there is no path that starts a child with this process's own token.
+  // The caller keeps the token alive for the launch.
+  SandboxTokenRef token;
   // Redirected standard streams. Mutually exclusive with `pseudo_console`.
   std::optional<StdioHandles> stdio{};
   // A ConPTY (PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE, the exact HPCON value). The child inherits no

@@ -64,6 +64,28 @@ void validate(const SandboxedCommand& request) {
   }
 }
 
+// The unelevated backend's token is write-restricted: its restricting SIDs (the capability
+// SIDs) are checked for writes only, so every read is decided by the user's own SIDs. It can
+// neither narrow reads to some roots nor deny any path (a deny-read ACE for a capability SID
+// never binds it; only the elevated backend's sandbox account is bound by one). A profile that
+// asks for either would silently run with the user's full read access: refused instead.
+void require_unelevated_read_access(const ResolvedPermissions& resolved) {
+  if (!resolved.full_disk_read) {
+    throw Error(ErrorCode::elevated_backend_required,
+                "the profile restricts reads (no full-disk read access), which only the "
+                "elevated backend enforces; the unelevated backend would let the command read "
+                "everything the user can");
+  }
+  if (!resolved.deny_read.empty() || !resolved.deny_read_globs.empty()) {
+    const std::string first = resolved.deny_read.empty() ? resolved.deny_read_globs.front()
+                                                         : resolved.deny_read.front().str();
+    throw Error(ErrorCode::elevated_backend_required,
+                "the profile denies reads (" + first +
+                    ", ...), which only the elevated backend enforces; the unelevated backend "
+                    "would let the command read them");
+  }
+}
+
 }  // namespace
 
 PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
@@ -73,6 +95,7 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   const WinPath cwd = command_cwd(request, *fs);
   const ResolvedPermissions resolved =
       resolve(request.profile, request.binding, cwd, request.env, *fs);
+  require_unelevated_read_access(resolved);
   const std::filesystem::path home_path = std::filesystem::absolute(request.sandbox_home);
   const WinPath sandbox_home = WinPath::parse(to_utf8(home_path.wstring()));
   require_sandbox_home_outside_writable_roots(resolved, normalize_through(*fs, sandbox_home));
@@ -111,6 +134,7 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   sync_acls(resolved, sids, {}, request.sandbox_home, files, AclSyncMode::additive);
 
   std::vector<std::string> warnings = sid_store.warnings();
+  if (resolved.network.blocked) warnings.emplace_back(kAdvisoryNetworkWarning);
   if (const auto failure = grant_null_device(token_sids)) {
     warnings.push_back("NUL device not granted to the capability SIDs: " + *failure);
   }
@@ -137,7 +161,7 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
       .command_line = launch.command_line,
       .cwd = launch.cwd,
       .environment = launch.environment,
-      .token = launch.token.get(),
+      .token = launch.token,
       .timeout = request.timeout,
       .stdin_bytes = request.stdin_bytes,
       .max_output_bytes = request.max_output_bytes,

@@ -6,11 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "win/handles.hpp"
+#include "win/token.hpp"
 #include "winsandbox/capture.hpp"
 #include "winsandbox/environment.hpp"
 
 namespace winsandbox::win {
+
+// The warning every capture and session with the network blocked carries: this backend only
+// steers well-behaved tools (stubs, proxy variables); a program can still open a socket.
+inline constexpr char kAdvisoryNetworkWarning[] =
+    "network access is restricted only in an advisory way under the unelevated backend (network "
+    "stubs first on PATH, proxy variables pointing nowhere): a program that opens a socket "
+    "itself is not blocked; the elevated backend enforces the network block";
 
 // What every sandboxed spawn path needs, before anything is launched.
 struct SandboxedCommand {
@@ -30,13 +37,14 @@ struct PreparedLaunch {
   std::string command_line;
   WinPath cwd;
   Environment environment;
-  UniqueHandle token;
+  SandboxToken token;
   std::vector<std::string> warnings;
 };
 
-// Errors as run_capture_for_permission_profile documents; bad input fails before any
-// permission state (SIDs, ACLs) is touched. (The network stub directory, which only ever holds
-// the same stubs, may already have been written.)
+// Errors as run_capture_for_permission_profile documents; bad input, and a profile this backend
+// cannot enforce (elevated_backend_required), fails before any permission state (SIDs, ACLs,
+// network stubs) is touched. (A later failure, e.g. command_not_found, may follow the writing
+// of the network stub directory, which only ever holds the same stubs.)
 PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& command);
 
 // run_capture_for_permission_profile on Windows.

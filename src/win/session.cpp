@@ -261,7 +261,7 @@ Session spawn_session_for_permission_profile(const SessionRequest& request) {
       .command_line = launch.command_line,
       .cwd = launch.cwd,
       .environment = launch.environment,
-      .token = launch.token.get(),
+      .token = launch.token,
       .desktop = impl->desktop ? impl->desktop->startup_name() : std::string(win::kDefaultDesktop),
   };
 

@@ -59,7 +59,7 @@ Sid token_user_sid(HANDLE token) {
   return Sid::copy_of(user->User.Sid);
 }
 
-UniqueHandle create_restricted_token(HANDLE base_token, const RestrictedTokenSpec& spec) {
+SandboxToken create_restricted_token(HANDLE base_token, const RestrictedTokenSpec& spec) {
   if (spec.capability_sids.empty()) {
     throw Error(ErrorCode::invalid_argument, "no capability SIDs provided");
   }
@@ -96,7 +96,7 @@ UniqueHandle create_restricted_token(HANDLE base_token, const RestrictedTokenSpe
   }
 
   enable_change_notify_privilege(token.get());
-  return token;
+  return SandboxToken(std::move(token));
 }
 
 std::vector<std::string> restricting_sids(HANDLE token) {

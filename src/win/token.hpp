@@ -3,6 +3,7 @@
 // Behaviour: reference/exec-sessions.md §3.1 and reference/elevated-ipc.md §d.4.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,36 @@ struct RestrictedTokenSpec {
   std::vector<std::string> extra_restricting_sids{};
 };
 
+namespace test {
+struct UnrestrictedTokenForTests;  // tests/win only: a plain child for engine tests
+}  // namespace test
+
+// A primary token a child process may be started with (LaunchRequest, CaptureRequest). Only
+// create_restricted_token makes one: there is no default, null or raw-HANDLE construction, so
+// no launch can fall back to the caller's own token by omission. (The one other maker is the
+// test-only test::UnrestrictedTokenForTests, defined in tests/win and nowhere else.) Move-only;
+// owns its handle.
+class SandboxToken {
+public:
+  SandboxToken(SandboxToken&&) noexcept = default;
+  SandboxToken& operator=(SandboxToken&&) noexcept = default;
+  SandboxToken(const SandboxToken&) = delete;
+  SandboxToken& operator=(const SandboxToken&) = delete;
+  ~SandboxToken() = default;
+
+  HANDLE get() const noexcept { return handle_.get(); }
+
+private:
+  explicit SandboxToken(UniqueHandle handle) noexcept : handle_(std::move(handle)) {}
+  friend SandboxToken create_restricted_token(HANDLE base_token, const RestrictedTokenSpec& spec);
+  friend struct test::UnrestrictedTokenForTests;
+  UniqueHandle handle_;
+};
+
+// How a launch request names its token: a reference (never null, never defaulted) to a token
+// the caller keeps alive for the launch.
+using SandboxTokenRef = std::reference_wrapper<const SandboxToken>;
+
 // Builds the sandbox token from `base_token` (opened with kBaseTokenAccess):
 // * CreateRestrictedToken(DISABLE_MAX_PRIVILEGE | LUA_TOKEN | WRITE_RESTRICTED), no disabled
 //   SIDs, no deleted privileges (DISABLE_MAX_PRIVILEGE already drops all but
@@ -59,7 +90,7 @@ struct RestrictedTokenSpec {
 // Throws Error(invalid_argument) for an empty capability list or a malformed SID string,
 // Error(win32_call_failed) when the base token has no logon SID (nor its linked token) or a
 // call fails.
-UniqueHandle create_restricted_token(HANDLE base_token, const RestrictedTokenSpec& spec);
+SandboxToken create_restricted_token(HANDLE base_token, const RestrictedTokenSpec& spec);
 
 // The restricting SIDs of `token`, as strings, in token order (empty for an unrestricted
 // token).

@@ -65,19 +65,7 @@ public:
   std::optional<WinPath> canonical(const WinPath& path) const override {
     const UniqueHandle file = open_for_query(path, FILE_READ_ATTRIBUTES);
     if (!file) return std::nullopt;
-    std::wstring buffer(MAX_PATH, L'\0');
-    for (;;) {
-      const DWORD needed =
-          GetFinalPathNameByHandleW(file.get(), buffer.data(), static_cast<DWORD>(buffer.size()),
-                                    FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
-      if (needed == 0) return std::nullopt;
-      if (needed < buffer.size()) {
-        buffer.resize(needed);
-        break;
-      }
-      buffer.resize(needed + 1);
-    }
-    return WinPath::try_parse(win::to_utf8(buffer));
+    return win::final_path(file.get());
   }
 
   std::vector<std::string> list_directory(const WinPath& directory) const override {

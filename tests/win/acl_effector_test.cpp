@@ -5,11 +5,14 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include <gtest/gtest.h>
 
 #include "plan/acl_state.hpp"
 #include "plan/plan_test_support.hpp"
+#include "test_support.hpp"
 #include "win/handles.hpp"
 #include "win_test_support.hpp"
 
@@ -424,6 +427,39 @@ TEST(AclEffectorOnFiles, AppliesReadsBackWritesNothingAgainAndRevokes) {
   ASSERT_FALSE(revoked.error) << revoked.error->what();
   EXPECT_FALSE(has_explicit_ace(files.read_dacl(repo), ace_spec_of(allow)));
   EXPECT_FALSE(has_explicit_ace(files.read_dacl(git), ace_spec_of(deny)));
+}
+
+// ---- never an ACE through a reparse point ----
+
+TEST(AclTargetCheck, OnlyTheObjectNamedItselfIsWritten) {
+  const WinPath repo = WinPath::parse("C:\\ws\\repo");
+  // The same object, whatever the case of its final path.
+  EXPECT_NO_THROW(require_acl_target_is_requested(
+      repo, {.is_reparse_point = false, .final_path = WinPath::parse("c:\\WS\\Repo")}));
+  // The name is a junction or symlink itself (opened, not followed).
+  EXPECT_WS_ERROR(
+      require_acl_target_is_requested(repo, {.is_reparse_point = true, .final_path = repo}),
+      ErrorCode::writable_root_redirected, "reparse point");
+  // A junction on the way (`C:\ws` -> `D:\elsewhere`) or at the end, followed.
+  EXPECT_WS_ERROR(
+      require_acl_target_is_requested(
+          repo, {.is_reparse_point = false, .final_path = WinPath::parse("D:\\elsewhere\\repo")}),
+      ErrorCode::writable_root_redirected, "D:\\elsewhere\\repo");
+  // No final path: nothing to check against, so nothing is written.
+  EXPECT_WS_ERROR(require_acl_target_is_requested(
+                      repo, {.is_reparse_point = false, .final_path = std::nullopt}),
+                  ErrorCode::writable_root_redirected, "cannot be read");
+}
+
+// The real file path: the object is opened, checked and written through one handle. (Under
+// Wine this proves the calls; that the ACE lands is AclEffectorOnFiles, windows-smoke.)
+TEST(AclTargetCheck, APlainDirectoryIsWrittenThroughItsHandle) {
+  testing::ScratchDir scratch;
+  const WinPath directory = test::win_path_of(scratch.path());
+  Win32FileDaclAccess files;
+  EXPECT_NO_THROW(files.write_dacl(directory, files.read_dacl(directory)));
+  EXPECT_WS_ERROR(files.write_dacl(directory.join("missing"), files.read_dacl(directory)),
+                  ErrorCode::win32_call_failed, "missing");
 }
 
 TEST(AclMutexName, DependsOnTheHomeIgnoringCase) {

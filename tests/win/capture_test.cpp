@@ -318,10 +318,10 @@ TEST(Capture, MissingProgramIsCommandNotFound) {
 
 TEST(Capture, RunsUnderTheRestrictedToken) {
   const UniqueHandle base = open_current_process_token();
-  const UniqueHandle token =
+  const SandboxToken token =
       create_restricted_token(base.get(), {.capability_sids = {"S-1-5-21-1111-2222-3333-4444"}});
   CaptureRequest request = helper_request("print_argv", {"restricted"});
-  request.token = token.get();
+  request.token = token;
   const CaptureResult result = run_capture(request);
   EXPECT_EQ(result.exit_code, 0) << result.stderr_bytes;
   EXPECT_EQ(result.stdout_bytes, request.application.str() + "\nrestricted\n");

@@ -22,6 +22,7 @@ LaunchedProcess start_sleeper(JobObject& job) {
           .command_line = quote_command_line({program.str(), "60000"}),
           .cwd = test::test_binary_directory(),
           .environment = test::base_environment(),
+          .token = test::UnrestrictedTokenForTests::get(),
       },
       job);
 }
@@ -91,6 +92,7 @@ TEST(JobObject, ChildrenOfAMemberJoinTheJob) {
           .command_line = quote_command_line({program.str(), "60000", "60000"}),
           .cwd = test::test_binary_directory(),
           .environment = test::base_environment(),
+          .token = test::UnrestrictedTokenForTests::get(),
           .stdio = StdioHandles{write_end.get(), write_end.get(), write_end.get()},
       },
       job);

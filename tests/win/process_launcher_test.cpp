@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <type_traits>
 
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
+#include "win/capture.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
@@ -23,6 +25,7 @@ LaunchRequest sleeper_request(std::string milliseconds) {
       .command_line = quote_command_line({program.str(), std::move(milliseconds)}),
       .cwd = test::test_binary_directory(),
       .environment = test::base_environment(),
+      .token = test::UnrestrictedTokenForTests::get(),
   };
 }
 
@@ -46,7 +49,7 @@ TEST(ProcessLauncher, MissingApplicationIsCommandNotFound) {
   LaunchRequest request = sleeper_request("0");
   request.application = test::test_binary_directory().join("missing.exe");
   EXPECT_WS_ERROR(launch_process(request, job), ErrorCode::command_not_found,
-                  "CreateProcessW failed: 2");
+                  "CreateProcessAsUserW failed: 2");
 }
 
 TEST(ProcessLauncher, AFileThatIsNotAProgramCannotStart) {
@@ -103,15 +106,37 @@ TEST(ProcessLauncher, ChildStartsInsideItsJob) {
   job.terminate();
 }
 
+// No launch without a token, and no token but the builder's: nothing can start a child with
+// this process's own token by leaving the token out or passing null.
+static_assert(!std::is_default_constructible_v<SandboxToken>);
+static_assert(!std::is_constructible_v<SandboxToken, HANDLE>);
+static_assert(!std::is_constructible_v<SandboxToken, std::nullptr_t>);
+static_assert(!std::is_constructible_v<SandboxToken, UniqueHandle>);
+static_assert(!std::is_copy_constructible_v<SandboxToken>);
+static_assert(!std::is_default_constructible_v<LaunchRequest>);
+static_assert(!std::is_default_constructible_v<CaptureRequest>);
+static_assert(!std::is_constructible_v<decltype(LaunchRequest::token), std::nullptr_t>);
+static_assert(!std::is_constructible_v<decltype(LaunchRequest::token), HANDLE>);
+static_assert(!std::is_constructible_v<decltype(CaptureRequest::token), std::nullptr_t>);
+static_assert(!std::is_constructible_v<decltype(CaptureRequest::token), HANDLE>);
+// A request without a token does not compile (aggregate initialization needs every member
+// that has no default).
+template <typename Request>
+concept TokenlessRequestCompiles = requires {
+  Request{.application = WinPath::parse("C:\\x")};
+};
+static_assert(!TokenlessRequestCompiles<LaunchRequest>);
+static_assert(!TokenlessRequestCompiles<CaptureRequest>);
+
 // DESIGN §4: a test asserts the restricting SIDs of the child's token on every spawn path.
 // This is the launcher path that capture (and later session) go through.
 TEST(ProcessLauncher, ChildTokenCarriesTheRestrictingSids) {
   const UniqueHandle base = open_current_process_token();
-  const UniqueHandle token = create_restricted_token(
+  const SandboxToken token = create_restricted_token(
       base.get(), {.capability_sids = {"S-1-5-21-10-20-30-40", "S-1-5-21-50-60-70-80"}});
   JobObject job = JobObject::create();
   LaunchRequest request = sleeper_request("60000");
-  request.token = token.get();
+  request.token = token;
   LaunchedProcess child = launch_process(request, job);
 
   UniqueHandle child_token;
@@ -150,6 +175,7 @@ TEST(ProcessLauncher, ChildInheritsOnlyItsStandardStreams) {
               {program.str(), handle_value(stray.get()), handle_value(write_end.get())}),
           .cwd = test::test_binary_directory(),
           .environment = test::base_environment(),
+          .token = test::UnrestrictedTokenForTests::get(),
           .stdio = StdioHandles{write_end.get(), write_end.get(), write_end.get()},
       },
       job);
@@ -210,6 +236,7 @@ TEST(ProcessLauncher, RunsAChildOnAPseudoConsole) {
       .command_line = quote_command_line({program.str(), "conpty-marker"}),
       .cwd = test::test_binary_directory(),
       .environment = test::base_environment(),
+      .token = test::UnrestrictedTokenForTests::get(),
       .pseudo_console = console.get(),
   };
   LaunchedProcess child = launch_process(request, job);

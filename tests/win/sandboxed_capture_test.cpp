@@ -2,18 +2,24 @@
 // ACLs on disk -> restricted token -> capture, with the helper programs as commands. Under Wine
 // every call on this path succeeds but nothing is enforced; enforcement is in
 // smoke_enforcement_test.cpp (windows-smoke).
+#include "win/sandboxed_capture.hpp"
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/atomic_file.hpp"
 #include "plan/acl_state.hpp"
 #include "plan/capability_sid_store.hpp"
 #include "plan/command_line_cases.hpp"
+#include "plan/denybin.hpp"
 #include "plan/plan_test_support.hpp"
 #include "test_support.hpp"
 #include "win/unicode.hpp"
@@ -299,6 +305,81 @@ TEST_F(SandboxedCaptureTest, UnenforceableProfilesAreErrorsNeverUnsandboxedRuns)
                                          request("exit_code", {"0"})),
                   ErrorCode::invalid_policy, "");
   EXPECT_TRUE(nothing_applied());
+}
+
+// Concurrent first use of one fresh sandbox home: the SID store, the ACL state and the network
+// stubs are each written under the home's locks, so every capture succeeds.
+TEST_F(SandboxedCaptureTest, EightConcurrentCapturesOnAFreshHomeAllSucceed) {
+  constexpr int kCaptures = 8;
+  std::vector<std::optional<CaptureResult>> results(kCaptures);
+  std::vector<std::string> failures(kCaptures);
+  {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCaptures; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          results[i] = run_capture_for_permission_profile(request("exit_code", {"0"}));
+        } catch (const std::exception& error) {
+          failures[i] = error.what();
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+  }
+  for (int i = 0; i < kCaptures; ++i) {
+    SCOPED_TRACE(i);
+    ASSERT_TRUE(results[i].has_value()) << failures[i];
+    EXPECT_EQ(results[i]->exit_code, 0) << results[i]->stderr_bytes;
+  }
+}
+
+// The network stubs are written holding the home's denybin lock: a first use waits while
+// another process holds it instead of racing that process's writes.
+TEST(DenybinLock, StubsAreWrittenOnlyUnderTheHomesLock) {
+  testing::ScratchDir home;
+  std::optional<FileLock> held = FileLock::acquire(denybin_lock_path(home.path()));
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    ensure_denybin_directory(home.path());
+    done = true;
+  });
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_FALSE(done);
+  EXPECT_FALSE(std::filesystem::exists(home.path() / kDenybinDirectoryName));
+  held.reset();
+  writer.join();
+  EXPECT_TRUE(done);
+  EXPECT_TRUE(std::filesystem::exists(home.path() / kDenybinDirectoryName / "ssh.cmd"));
+}
+
+// The unelevated backend's write-restricted token cannot confine reads: a profile that narrows
+// them (no full-disk read) or denies any (a deny-read path, or a glob even if it matches nothing
+// yet) is refused before any state exists: no SIDs, no ACL state, no network stubs.
+TEST_F(SandboxedCaptureTest, ReadRestrictionsNeedTheElevatedBackendAndWriteNothing) {
+  for (const std::string& profile : win::test::read_restricting_profiles(workspace.path())) {
+    SCOPED_TRACE(profile);
+    CaptureRequest r = request("exit_code", {"0"});
+    r.profile = profile_from_json(profile);
+    EXPECT_WS_ERROR(run_capture_for_permission_profile(r), ErrorCode::elevated_backend_required,
+                    "elevated backend");
+    EXPECT_TRUE(std::filesystem::is_empty(home.path()));
+  }
+}
+
+TEST_F(SandboxedCaptureTest, BlockedNetworkIsReportedAsAdvisory) {
+  const CaptureResult blocked = run_capture_for_permission_profile(request("exit_code", {"0"}));
+  ASSERT_EQ(blocked.exit_code, 0);
+  EXPECT_EQ(std::count(blocked.warnings.begin(), blocked.warnings.end(),
+                       std::string(win::kAdvisoryNetworkWarning)),
+            1);
+
+  CaptureRequest r = request("exit_code", {"0"});
+  r.profile = profile_from_json(win::test::kNetworkEnabledWorkspaceProfile);
+  const CaptureResult enabled = run_capture_for_permission_profile(r);
+  ASSERT_EQ(enabled.exit_code, 0);
+  EXPECT_EQ(std::count(enabled.warnings.begin(), enabled.warnings.end(),
+                       std::string(win::kAdvisoryNetworkWarning)),
+            0);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // ResizePseudoConsole, so those two cases are windows-smoke.
 #include "winsandbox/session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -16,6 +17,7 @@
 
 #include "plan/plan_test_support.hpp"
 #include "test_support.hpp"
+#include "win/sandboxed_capture.hpp"
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
 #include "winsandbox/legacy_policy.hpp"
@@ -217,6 +219,34 @@ TEST_F(SessionTest, ResizeNeedsAPseudoConsoleAndASize) {
   EXPECT_FALSE(pipes.is_tty());
   EXPECT_WS_ERROR(pipes.resize({24, 80}), ErrorCode::invalid_argument, "tty = false");
   pipes.terminate();
+}
+
+// As the capture test: the unelevated backend refuses what it cannot confine, before any state.
+TEST_F(SessionTest, ReadRestrictionsNeedTheElevatedBackendAndWriteNothing) {
+  for (const std::string& profile : win::test::read_restricting_profiles(workspace.path())) {
+    SCOPED_TRACE(profile);
+    SessionRequest r = request("exit_code", {"0"});
+    r.profile = profile_from_json(profile);
+    EXPECT_WS_ERROR(spawn_session_for_permission_profile(r), ErrorCode::elevated_backend_required,
+                    "elevated backend");
+    EXPECT_TRUE(std::filesystem::is_empty(home.path()));
+  }
+}
+
+TEST_F(SessionTest, BlockedNetworkIsReportedAsAdvisory) {
+  const auto advisory_count = [](const Session& session) {
+    return std::count(session.warnings().begin(), session.warnings().end(),
+                      std::string(win::kAdvisoryNetworkWarning));
+  };
+  Session blocked = spawn_session_for_permission_profile(request("exit_code", {"0"}));
+  EXPECT_EQ(blocked.wait(milliseconds(30000)), std::optional<std::int32_t>(0));
+  EXPECT_EQ(advisory_count(blocked), 1);
+
+  SessionRequest r = request("exit_code", {"0"});
+  r.profile = profile_from_json(win::test::kNetworkEnabledWorkspaceProfile);
+  Session enabled = spawn_session_for_permission_profile(r);
+  EXPECT_EQ(enabled.wait(milliseconds(30000)), std::optional<std::int32_t>(0));
+  EXPECT_EQ(advisory_count(enabled), 0);
 }
 
 }  // namespace

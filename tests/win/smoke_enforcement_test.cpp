@@ -2,6 +2,7 @@
 // neither enforces restricted tokens nor persists file DACLs, so every test here skips under Wine
 // with the reason; on Windows (the CI windows-latest runner) they must pass.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <regex>
@@ -12,6 +13,7 @@
 
 #include "plan/capability_sid_store.hpp"
 #include "plan/plan_test_support.hpp"
+#include "win/acl_effector.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
@@ -106,6 +108,30 @@ TEST_F(SmokeEnforcementTest, SessionChildTokensCarryTheSameSids) {
     Session session = spawn_session_for_permission_profile(r);
     ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0));
     expect_workspace_token_sids(session.take_stdout(), base_ / "home", workspace());
+  }
+}
+
+// A junction inside a writable root (which the sandboxed command could have made) never
+// carries an ACE to its target: neither the junction itself nor a path through it is written.
+TEST_F(SmokeEnforcementTest, AclEffectorNeverWritesThroughAJunction) {
+  std::filesystem::create_directories(base_ / "outside" / "target" / "sub");
+  const WinPath target = path(base_ / "outside" / "target");
+  const WinPath junction = workspace().join("link");
+  const std::wstring mklink = L"mklink /J \"" + win::to_wide(junction.str()) + L"\" \"" +
+                              win::to_wide(target.str()) + L"\" >NUL";
+  ASSERT_EQ(_wsystem(mklink.c_str()), 0) << "mklink /J failed";
+  win::Win32FileDaclAccess files;
+  for (const WinPath& through : {junction, junction.join("sub")}) {
+    SCOPED_TRACE(through.str());
+    const AclEntry allow =
+        make_acl_entry(through, "S-1-5-21-1-2-3-4", AceKind::allow_write, AceOrigin::writable_root);
+    const win::AclApplyOutcome outcome =
+        win::apply_acl_operations({AclOperation{AclAction::apply, allow}}, files);
+    ASSERT_TRUE(outcome.error);
+    EXPECT_EQ(outcome.error->code(), ErrorCode::writable_root_redirected) << outcome.error->what();
+    EXPECT_EQ(outcome.writes, 0u);
+    const WinPath reached = through == junction ? target : target.join("sub");
+    EXPECT_FALSE(win::has_explicit_ace(files.read_dacl(reached), win::ace_spec_of(allow)));
   }
 }
 

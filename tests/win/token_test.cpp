@@ -19,7 +19,7 @@ namespace {
 const std::vector<std::string> kCapabilities{"S-1-5-21-1-2-3-4", "S-1-5-21-4000000000-5-6-7"};
 const std::vector<std::string> kExtras{"S-1-5-21-9-9-9-9"};
 
-UniqueHandle make_token() {
+SandboxToken make_token() {
   const UniqueHandle base = open_current_process_token();
   return create_restricted_token(
       base.get(), {.capability_sids = kCapabilities, .extra_restricting_sids = kExtras});
@@ -38,7 +38,7 @@ TEST(RestrictedToken, CurrentTokenHasALogonSid) {
 }
 
 TEST(RestrictedToken, RestrictingSidsAreCapabilitiesExtrasLogonEveryoneInOrder) {
-  const UniqueHandle token = make_token();
+  const SandboxToken token = make_token();
   const auto actual = test::query_restricting_sids(token.get());
   if (!actual) GTEST_SKIP() << test::kWineHasNoRestrictedSidsQuery;
   std::vector<std::string> expected = kCapabilities;
@@ -49,7 +49,7 @@ TEST(RestrictedToken, RestrictingSidsAreCapabilitiesExtrasLogonEveryoneInOrder) 
 }
 
 TEST(RestrictedToken, DefaultDaclGrantsLogonEveryoneAndCapabilitiesOnly) {
-  const UniqueHandle token = make_token();
+  const SandboxToken token = make_token();
   const auto dacl = get_token_information<TOKEN_DEFAULT_DACL>(token.get(), TokenDefaultDacl);
   ASSERT_NE(dacl->DefaultDacl, nullptr);
   std::vector<std::string> sids;
@@ -68,7 +68,7 @@ TEST(RestrictedToken, DefaultDaclGrantsLogonEveryoneAndCapabilitiesOnly) {
 }
 
 TEST(RestrictedToken, OnlyChangeNotifyPrivilegeRemainsAndIsEnabled) {
-  const UniqueHandle token = make_token();
+  const SandboxToken token = make_token();
   LUID change_notify{};
   ASSERT_TRUE(LookupPrivilegeValueW(nullptr, SE_CHANGE_NOTIFY_NAME, &change_notify));
   const auto privileges = get_token_information<TOKEN_PRIVILEGES>(token.get(), TokenPrivileges);
@@ -92,7 +92,7 @@ TEST(RestrictedToken, OnlyChangeNotifyPrivilegeRemainsAndIsEnabled) {
 }
 
 TEST(RestrictedToken, IsARestrictedToken) {
-  const UniqueHandle token = make_token();
+  const SandboxToken token = make_token();
   if (!IsTokenRestricted(token.get()) && test::running_under_wine()) {
     GTEST_SKIP() << "Wine does not mark filtered tokens as restricted; checked on Windows";
   }

@@ -68,7 +68,30 @@ inline Environment base_environment(const std::vector<std::string>& extra = {}) 
   return env;
 }
 
-// A capture of helper `name` with `args`, cwd = the test binary directory.
+// The launch engine's own tests (capture, launcher, job) run plain children: this is the one
+// way to get a SandboxToken that is not restricted, a primary duplicate of this process's own
+// token, and it exists only in the tests (the library declares the name a friend and never
+// defines it).
+struct UnrestrictedTokenForTests {
+  static const SandboxToken& get() {
+    static const SandboxToken token = make();
+    return token;
+  }
+
+private:
+  static SandboxToken make() {
+    const UniqueHandle own = open_current_process_token();
+    UniqueHandle primary;
+    if (!DuplicateTokenEx(own.get(), 0, nullptr, SecurityImpersonation, TokenPrimary,
+                          primary.put())) {
+      throw_last_error("DuplicateTokenEx");
+    }
+    return SandboxToken(std::move(primary));
+  }
+};
+
+// A capture of helper `name` with `args`, cwd = the test binary directory, as this process's
+// own user (UnrestrictedTokenForTests).
 inline CaptureRequest helper_request(std::string_view name, std::vector<std::string> args = {}) {
   const WinPath program = helper_path(name);
   std::vector<std::string> argv{program.str()};
@@ -78,6 +101,7 @@ inline CaptureRequest helper_request(std::string_view name, std::vector<std::str
       .command_line = quote_command_line(argv),
       .cwd = test_binary_directory(),
       .environment = base_environment(),
+      .token = UnrestrictedTokenForTests::get(),
   };
 }
 
@@ -135,6 +159,40 @@ void fill_sandboxed_request(Request& request, const WinPath& workspace,
   request.env = base_environment();
   request.sandbox_home = sandbox_home;
 }
+
+// Profiles the unelevated backend must refuse (elevated_backend_required): reads narrowed to
+// the workspace, `:root` denied, an exact deny-read path under `workspace`, and a deny-read glob
+// that matches nothing.
+inline std::vector<std::string> read_restricting_profiles(const std::filesystem::path& workspace) {
+  const std::string root = R"({"path":{"type":"special","value":{"kind":"root"}},"access":)";
+  const std::string project =
+      R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"})";
+  const auto managed = [](const std::string& entries) {
+    return R"({"type":"managed","file_system":{"type":"restricted","entries":[)" + entries +
+           R"(]},"network":"restricted"})";
+  };
+  std::string escaped;
+  for (const char c : to_utf8((workspace / "secret").wstring())) {
+    if (c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return {
+      managed(project),
+      managed(root + R"("none"},)" + project),
+      managed(root + R"("read"},)" + project + R"(,{"path":{"type":"path","path":")" + escaped +
+              R"("},"access":"none"})"),
+      managed(root + R"("read"},)" + project +
+              R"(,{"path":{"type":"glob_pattern","pattern":"codex-project-roots://**/*.env"},)"
+              R"("access":"none"})"),
+  };
+}
+
+// Workspace-write with the network enabled.
+inline constexpr char kNetworkEnabledWorkspaceProfile[] =
+    R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
+    R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
+    R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"}]},)"
+    R"("network":"enabled"})";
 
 // The Windows spelling of a host path.
 inline WinPath win_path_of(const std::filesystem::path& path) {
