@@ -11,11 +11,6 @@ namespace {
 constexpr int kExitCommandCannotStart = 126;
 constexpr int kExitCommandNotFound = 127;
 
-// A UTF-8 path as a std::filesystem::path (u8path is deprecated in C++20).
-std::filesystem::path utf8_path(std::string_view text) {
-  return std::filesystem::path(std::u8string(text.begin(), text.end()));
-}
-
 }  // namespace
 
 void add_sandboxed_command_options(CLI::App& command, SandboxedCommandOptions& options) {
