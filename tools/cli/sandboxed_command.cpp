@@ -1,7 +1,5 @@
 #include "sandboxed_command.hpp"
 
-#include <string_view>
-
 #include "resolve_inputs.hpp"
 #include "winsandbox/capture.hpp"
 
