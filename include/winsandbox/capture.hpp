@@ -1,7 +1,7 @@
 // Capture: run one command inside the sandbox a permission profile describes, and return its
-// exit code and its (bounded) stdout and stderr. Behaviour: reference/exec-sessions.md §2.1–2.3
-// and §8, profile-native first (DESIGN §2.8), with the legacy policy-string entry point as a
-// thin converter on top.
+// exit code and its (bounded) stdout and stderr, optionally streamed as they arrive. Behaviour:
+// reference/exec-sessions.md §2.1–2.3 and §8, profile-native first (DESIGN §2.8), with the legacy
+// policy-string entry point as a thin converter on top.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "winsandbox/environment.hpp"
@@ -40,8 +41,19 @@ struct CaptureRequest {
   std::optional<std::chrono::milliseconds> timeout{};
   // Bytes for the child's stdin, then end-of-file; nullopt: end-of-file at once.
   std::optional<std::string> stdin_bytes{};
-  // Per-stream cap on what is kept (the rest is read and dropped; the stream is flagged).
+  // Per-stream cap on what is kept in CaptureResult (the rest is read and dropped; the stream
+  // is flagged truncated). With a streaming callback below it bounds only the kept copy, never
+  // what the callback sees: 0 keeps nothing (the stream is then flagged truncated as soon as it
+  // carries a byte).
   std::size_t max_output_bytes = kDefaultCaptureMaxOutputBytes;
+  // Streaming (optional): when set, each chunk of the child's stdout / stderr is passed to the
+  // callback as soon as it is read — every byte, in order, uncapped, chunks of any size (never
+  // empty) — on the thread that called run_capture_*, before the call returns. Order is kept
+  // within each stream, not across the two. A callback that throws ends the capture: the process
+  // tree is terminated and the exception propagates out of run_capture_*. A slow callback slows
+  // the child (its pipe fills), it never loses output; the timeout keeps running meanwhile.
+  std::function<void(std::string_view)> on_stdout{};
+  std::function<void(std::string_view)> on_stderr{};
   // Polled while the command runs; returning true ends the whole process tree.
   std::function<bool()> cancel_requested{};
   // Where the capability SIDs and the applied ACL state live (required; created if missing).

@@ -224,10 +224,14 @@ CaptureResult run_capture(const CaptureRequest& request) {
   CaptureResult result;
   BoundedSink out_sink(result.stdout_bytes, result.stdout_truncated, request.max_output_bytes);
   BoundedSink err_sink(result.stderr_bytes, result.stderr_truncated, request.max_output_bytes);
-  OverlappedReader out(std::move(stdout_pipe.parent_end),
-                       [&out_sink](std::string_view chunk) { out_sink.append(chunk); });
-  OverlappedReader err(std::move(stderr_pipe.parent_end),
-                       [&err_sink](std::string_view chunk) { err_sink.append(chunk); });
+  OverlappedReader out(std::move(stdout_pipe.parent_end), [&](std::string_view chunk) {
+    if (request.on_stdout) request.on_stdout(chunk);
+    out_sink.append(chunk);
+  });
+  OverlappedReader err(std::move(stderr_pipe.parent_end), [&](std::string_view chunk) {
+    if (request.on_stderr) request.on_stderr(chunk);
+    err_sink.append(chunk);
+  });
   std::optional<OverlappedWriter> in;
   if (request.stdin_bytes && !request.stdin_bytes->empty()) {
     in.emplace(std::move(stdin_pipe.parent_end), *request.stdin_bytes);

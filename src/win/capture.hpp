@@ -15,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <windows.h>
 
@@ -54,6 +55,11 @@ struct CaptureRequest {
   // Per-stream cap on what is kept; the rest is read and discarded and the stream flagged
   // truncated.
   std::size_t max_output_bytes = kDefaultMaxOutputBytes;
+  // Optional: each chunk read from the child's stdout / stderr, all of it and in order, before
+  // it is kept (capped) in the result; called on the calling thread. A throw ends the capture
+  // (the job is killed when run_capture unwinds) and propagates.
+  std::function<void(std::string_view)> on_stdout{};
+  std::function<void(std::string_view)> on_stderr{};
   // Polled every kCancelPollInterval (on the calling thread) while the command runs; returning
   // true ends the whole process tree. May be empty.
   std::function<bool()> cancel_requested{};

@@ -165,6 +165,8 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
       .timeout = request.timeout,
       .stdin_bytes = request.stdin_bytes,
       .max_output_bytes = request.max_output_bytes,
+      .on_stdout = request.on_stdout,
+      .on_stderr = request.on_stderr,
       .cancel_requested = request.cancel_requested,
       .use_private_desktop = request.use_private_desktop,
   });

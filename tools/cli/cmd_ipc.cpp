@@ -53,7 +53,11 @@ struct FileCloser {
 using UniqueFile = std::unique_ptr<std::FILE, FileCloser>;
 
 UniqueFile open_input(const std::string& path) {
+#ifdef _WIN32
+  UniqueFile file(_wfopen(utf8_path(path).c_str(), L"rb"));
+#else
   UniqueFile file(std::fopen(path.c_str(), "rb"));
+#endif
   if (!file) throw Error(ErrorCode::io_error, "cannot open `" + path + "`");
   return file;
 }
@@ -90,7 +94,7 @@ int run_encode(const IpcOptions& options) {
   std::ifstream file;
   std::istream* input = &std::cin;
   if (options.input != "-") {
-    file.open(options.input, std::ios::binary);
+    file.open(utf8_path(options.input), std::ios::binary);
     if (!file) throw Error(ErrorCode::io_error, "cannot open `" + options.input + "`");
     input = &file;
   }

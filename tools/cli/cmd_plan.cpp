@@ -39,10 +39,9 @@ struct PlanOptions {
 // home itself. Elsewhere the sandbox home is not a host path: a dry run then reads no store,
 // and a real run needs --state-dir.
 std::filesystem::path state_directory(const PlanOptions& options, const WinPath& sandbox_home) {
-  if (!options.state_dir.empty()) return std::filesystem::path(options.state_dir);
+  if (!options.state_dir.empty()) return utf8_path(options.state_dir);
 #ifdef _WIN32
-  const std::string& text = sandbox_home.str();
-  return std::filesystem::path(std::u8string(text.begin(), text.end()));
+  return utf8_path(sandbox_home.str());
 #else
   (void)sandbox_home;
   if (options.dry_run) return {};

@@ -1,6 +1,8 @@
 // winsandbox: command-line front end of the winsandbox library.
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli_commands.hpp"
 #include "winsandbox/version.hpp"
@@ -28,8 +30,19 @@ int main(int argc, char** argv) {
   add_capture_commands(app, runner);
   add_session_command(app, runner);
 
+  const Utf8ConsoleOutput utf8_console;
+  std::vector<std::string> arguments;
   try {
-    app.parse(argc, argv);
+    arguments = utf8_arguments(argc, argv);
+  } catch (const winsandbox::Error& e) {
+    std::cerr << "winsandbox: " << e.what() << " in the command line\n";
+    return kExitUsage;
+  }
+  std::vector<const char*> utf8_argv;
+  for (const auto& argument : arguments) utf8_argv.push_back(argument.c_str());
+
+  try {
+    app.parse(static_cast<int>(utf8_argv.size()), utf8_argv.data());
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;

@@ -1,7 +1,5 @@
 #include "sandboxed_command.hpp"
 
-#include <string_view>
-
 #include "resolve_inputs.hpp"
 #include "winsandbox/capture.hpp"
 
@@ -10,11 +8,6 @@ namespace {
 
 constexpr int kExitCommandCannotStart = 126;
 constexpr int kExitCommandNotFound = 127;
-
-// A UTF-8 path as a std::filesystem::path (u8path is deprecated in C++20).
-std::filesystem::path utf8_path(std::string_view text) {
-  return std::filesystem::path(std::u8string(text.begin(), text.end()));
-}
 
 }  // namespace
 
