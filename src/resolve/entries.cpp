@@ -113,12 +113,14 @@ std::vector<LinkHop> links_on_the_way(const FileSystemView& fs, const WinPath& p
     }
     const NodeKind kind = fs.kind(resolved);
     if (kind == NodeKind::missing) break;
+    const bool link = kind == NodeKind::junction || kind == NodeKind::symlink;
+    // Only links and 8.3 aliases (which always hold a `~`) change the spelling: one lookup
+    // less per plain component.
+    if (!link && name.find('~') == std::string::npos) continue;
     auto canonical = fs.canonical(resolved);
-    if (kind == NodeKind::junction || kind == NodeKind::symlink) {
-      hops.push_back({spelled, resolved, kind, canonical});
-    }
+    if (link) hops.push_back({spelled, resolved, kind, canonical});
     if (!canonical) break;
-    resolved = std::move(*canonical);  // also expands an 8.3 alias
+    resolved = std::move(*canonical);
   }
   return hops;
 }
