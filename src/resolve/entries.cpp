@@ -15,20 +15,17 @@ using Mode = FileSystemAccessMode;
 // The part of a `codex-project-roots://` glob after the prefix must stay inside the root it is
 // joined to.
 void require_root_relative_pattern(std::string_view pattern, std::string_view relative) {
-  const auto invalid = [&](std::string_view reason) {
-    return Error(ErrorCode::invalid_glob, "invalid deny-read glob pattern `" +
-                                              std::string(pattern) + "`: " + std::string(reason));
-  };
-  if (relative.empty()) throw invalid("nothing follows the project roots prefix");
+  if (relative.empty()) throw_invalid_glob(pattern, "nothing follows the project roots prefix");
   if (relative.front() == '/' || relative.front() == '\\' ||
       (relative.size() >= 2 && relative[1] == ':')) {
-    throw invalid("the part after the project roots prefix must be relative to the root");
+    throw_invalid_glob(pattern,
+                       "the part after the project roots prefix must be relative to the root");
   }
   std::size_t start = 0;
   while (start <= relative.size()) {
     const auto end = relative.find_first_of("/\\", start);
     const auto part = relative.substr(start, end == std::string_view::npos ? end : end - start);
-    if (part == "..") throw invalid("`..` would leave the project root");
+    if (part == "..") throw_invalid_glob(pattern, "`..` would leave the project root");
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -96,6 +93,11 @@ WinPath normalize_through(const FileSystemView& fs, const WinPath& path) {
     current = current->parent();
   }
   return path;
+}
+
+void throw_invalid_glob(std::string_view pattern, std::string_view reason) {
+  throw Error(ErrorCode::invalid_glob, "invalid deny-read glob pattern `" + std::string(pattern) +
+                                           "`: " + std::string(reason));
 }
 
 std::vector<LinkHop> links_on_the_way(const FileSystemView& fs, const WinPath& path) {

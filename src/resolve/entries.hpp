@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct LinkHop {
 // Every link that canonicalizing `path` passes through, outermost first. The walk stops at the
 // first missing component or unresolvable link (there is nothing further to follow).
 std::vector<LinkHop> links_on_the_way(const FileSystemView& fs, const WinPath& path);
+
+// Throws Error(invalid_glob) with the message `invalid deny-read glob pattern `<pattern>`:
+// <reason>` (the wording GlobMatcher::compile uses).
+[[noreturn]] void throw_invalid_glob(std::string_view pattern, std::string_view reason);
 
 // Replaces symbolic project roots by one entry per workspace root (in root order, same
 // access) and `codex-project-roots://` globs by one absolute glob per root. The part after

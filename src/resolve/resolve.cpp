@@ -89,17 +89,13 @@ bool includes_platform_defaults(const std::vector<FileSystemSandboxEntry>& entri
 // cwd (`x\*`). Empty, rooted (`\x\*`, `/x/*`: which drive?) and drive-relative (`C:x\*`: whose
 // cwd on that drive?) patterns have no single meaning on Windows.
 void require_meaningful_base(std::string_view pattern) {
-  const auto invalid = [&](std::string_view reason) {
-    return Error(ErrorCode::invalid_glob, "invalid deny-read glob pattern `" +
-                                              std::string(pattern) + "`: " + std::string(reason));
-  };
-  if (pattern.empty()) throw invalid("the pattern is empty");
+  if (pattern.empty()) throw_invalid_glob(pattern, "the pattern is empty");
   if (WinPath::looks_absolute(pattern)) return;
   if (pattern.front() == '\\' || pattern.front() == '/') {
-    throw invalid("a rooted pattern names no drive; spell the drive (`C:\\...`)");
+    throw_invalid_glob(pattern, "a rooted pattern names no drive; spell the drive (`C:\\...`)");
   }
   if (pattern.size() >= 2 && pattern[1] == ':') {
-    throw invalid("a drive-relative pattern has no single base; spell the full path");
+    throw_invalid_glob(pattern, "a drive-relative pattern has no single base; spell the full path");
   }
 }
 
