@@ -89,6 +89,9 @@ struct ResolvedPermissions {
   // explain() evaluates.
   std::vector<FileSystemSandboxEntry> bound_entries;
   std::vector<std::string> deny_read_globs;  // bound, absolute glob patterns
+  // What the resolution narrowed on its own, for humans (e.g. a TEMP root dropped because it
+  // lies inside protected metadata).
+  std::vector<std::string> warnings;
 
   friend bool operator==(const ResolvedPermissions&, const ResolvedPermissions&) = default;
 };
@@ -96,10 +99,27 @@ struct ResolvedPermissions {
 // Throws Error with:
 // * profile_not_managed — disabled or external profile;
 // * filesystem_unrestricted — managed profile with unrestricted filesystem;
-// * full_disk_write — the profile grants `:root = write` with nothing narrowing it;
+// * full_disk_write — the profile grants `:root = write` with nothing narrowing it, or makes a
+//   drive root writable through an exact path however spelled (`C:\ = write`, a workspace
+//   root, extra root or TEMP at a drive root, a junction to one), carve-outs notwithstanding;
 // * unc_path_unsupported — a UNC path or remote drive as workspace root, writable root or cwd;
 // * invalid_profile — a project_roots subpath escaping its root, a non-local path entry;
-// * invalid_glob — a deny-read glob that does not compile.
+// * invalid_glob — a deny-read glob that does not compile or has no single meaning: empty,
+//   rooted without a drive (`\repo\*.env`, `/repo/*.env`), drive-relative (`C:x\*`), or a
+//   `codex-project-roots://` glob leaving its root (`..`, a leading separator);
+// * writable_root_redirected — a path the resolution grants or puts an ACE on (workspace root,
+//   writable root, TEMP root, read-only or deny path, a `.git`/`.agents`/`.codex` subpath)
+//   reaches its canonical location through a junction or symlink lying strictly inside a
+//   writable root of the same resolution (writable roots counted both as spelled and
+//   canonical): the sandboxed command could have made that link. The message names the link
+//   and its target. Links outside every writable root (made by the host, e.g. a workspace
+//   reached through a junction) are followed as before.
+// Other rules:
+// * A TEMP/TMP directory at or inside the protected metadata of a writable entry is dropped
+//   (a warning in `warnings`): protected metadata always wins over a TEMP root.
+// * A `.git` file's `gitdir:` target is protected only when it lies inside a writable root.
+// * A deny glob without `**` is expanded no deeper than its own components below its literal
+//   base (`C:\*.env` lists `C:\` only), whatever `glob_scan_max_depth` says.
 // Nothing is returned partially: either the whole result or an exception.
 ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBinding& binding,
                             const WinPath& command_cwd, const Environment& child_env,
@@ -122,7 +142,12 @@ struct PathVerdict {
 PathVerdict explain(const ResolvedPermissions& resolved, const WinPath& path,
                     const FileSystemView& fs);
 
-// JSON of the `winsandbox resolve` / `explain` output (paths with backslashes).
+// JSON of the `winsandbox resolve` / `explain` output (paths with backslashes). The resolve
+// output also states, per backend, whether the network block is enforced:
+// `"network_enforcement":{"unelevated":"advisory","elevated":"enforced"}` when the offline
+// identity is requested (network restricted, or an enforced proxy) — the unelevated backend
+// only points the command at the proxies — and `"not_requested"` for both otherwise; and it
+// carries `"warnings"` (always present, possibly empty).
 std::string resolved_to_json(const ResolvedPermissions& resolved);
 std::string verdicts_to_json(const std::vector<PathVerdict>& verdicts);
 

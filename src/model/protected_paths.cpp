@@ -31,6 +31,32 @@ std::optional<WinPath> git_pointer_target(const WinPath& dot_git, const FileSyst
   return target;
 }
 
+// `target_roots` null: a git pointer target is listed wherever it is.
+std::vector<WinPath> list_read_only_subpaths(const WinPath& root, MissingMetadataProtection missing,
+                                             const FileSystemView& fs,
+                                             const std::vector<WinPath>* target_roots) {
+  std::vector<WinPath> subpaths;
+  const WinPath dot_git = root.join(".git");
+  if (fs.is_file(dot_git)) {
+    auto target = git_pointer_target(dot_git, fs);
+    const auto inside_a_root = [&](const WinPath& path) {
+      return std::any_of(target_roots->begin(), target_roots->end(),
+                         [&](const WinPath& r) { return path.is_within(r); });
+    };
+    if (target && (!target_roots || inside_a_root(*target))) {
+      push_unique(subpaths, std::move(*target));
+    }
+    push_unique(subpaths, dot_git);
+  } else if (missing.dot_git || fs.is_directory(dot_git)) {
+    push_unique(subpaths, dot_git);
+  }
+  const WinPath dot_agents = root.join(".agents");
+  if (missing.dot_agents || fs.is_directory(dot_agents)) push_unique(subpaths, dot_agents);
+  const WinPath dot_codex = root.join(".codex");
+  if (missing.dot_codex || fs.is_directory(dot_codex)) push_unique(subpaths, dot_codex);
+  return subpaths;
+}
+
 }  // namespace
 
 std::optional<WinPath> resolve_path_reference(const WinPath& base, std::string_view reference) {
@@ -58,19 +84,14 @@ std::optional<WinPath> resolve_path_reference(const WinPath& base, std::string_v
 std::vector<WinPath> default_read_only_subpaths(const WinPath& root,
                                                 MissingMetadataProtection missing,
                                                 const FileSystemView& fs) {
-  std::vector<WinPath> subpaths;
-  const WinPath dot_git = root.join(".git");
-  if (fs.is_file(dot_git)) {
-    if (auto target = git_pointer_target(dot_git, fs)) push_unique(subpaths, std::move(*target));
-    push_unique(subpaths, dot_git);
-  } else if (missing.dot_git || fs.is_directory(dot_git)) {
-    push_unique(subpaths, dot_git);
-  }
-  const WinPath dot_agents = root.join(".agents");
-  if (missing.dot_agents || fs.is_directory(dot_agents)) push_unique(subpaths, dot_agents);
-  const WinPath dot_codex = root.join(".codex");
-  if (missing.dot_codex || fs.is_directory(dot_codex)) push_unique(subpaths, dot_codex);
-  return subpaths;
+  return list_read_only_subpaths(root, missing, fs, nullptr);
+}
+
+std::vector<WinPath> default_read_only_subpaths(const WinPath& root,
+                                                MissingMetadataProtection missing,
+                                                const FileSystemView& fs,
+                                                const std::vector<WinPath>& writable_roots) {
+  return list_read_only_subpaths(root, missing, fs, &writable_roots);
 }
 
 }  // namespace winsandbox

@@ -31,6 +31,15 @@ std::vector<WinPath> default_read_only_subpaths(const WinPath& root,
                                                 MissingMetadataProtection missing,
                                                 const FileSystemView& fs);
 
+// As above, for a resolution whose writable roots are `writable_roots`: a git pointer target
+// is listed only when it lies inside one of them. A target elsewhere is not writable by the
+// sandbox anyway, and a `.git` file is something the sandbox could have written: it must not
+// make the host put a deny ACE on an arbitrary directory (`gitdir: C:\Users\me`).
+std::vector<WinPath> default_read_only_subpaths(const WinPath& root,
+                                                MissingMetadataProtection missing,
+                                                const FileSystemView& fs,
+                                                const std::vector<WinPath>& writable_roots);
+
 // Resolves `reference` against `base` the way a `gitdir:` pointer is read: an absolute value
 // stands alone, a relative one is joined onto `base` with `..` allowed to climb out of it.
 // Returns nullopt when the value is not a usable path.

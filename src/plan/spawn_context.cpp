@@ -59,7 +59,7 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
   // that would silently read more than they allow (reference §7.8).
   validate_elevated_read_access(resolved, fs);
   // The setup request drops such roots, but the token and the ACL plan would still carry them.
-  require_sandbox_home_outside_writable_roots(resolved, sandbox_home);
+  require_sandbox_home_outside_writable_roots(resolved, sandbox_home, fs);
 
   ChildEnvironmentOptions env_options;
   env_options.backend = SandboxBackend::elevated;

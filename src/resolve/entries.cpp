@@ -12,6 +12,25 @@ namespace {
 using Kind = FileSystemSpecialPath::Kind;
 using Mode = FileSystemAccessMode;
 
+// The part of a `codex-project-roots://` glob after the prefix must stay inside the root it is
+// joined to.
+void require_root_relative_pattern(std::string_view pattern, std::string_view relative) {
+  if (relative.empty()) throw_invalid_glob(pattern, "nothing follows the project roots prefix");
+  if (relative.front() == '/' || relative.front() == '\\' ||
+      (relative.size() >= 2 && relative[1] == ':')) {
+    throw_invalid_glob(pattern,
+                       "the part after the project roots prefix must be relative to the root");
+  }
+  std::size_t start = 0;
+  while (start <= relative.size()) {
+    const auto end = relative.find_first_of("/\\", start);
+    const auto part = relative.substr(start, end == std::string_view::npos ? end : end - start);
+    if (part == "..") throw_invalid_glob(pattern, "`..` would leave the project root");
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+}
+
 std::string join_pattern(const WinPath& base, std::string_view relative) {
   std::string pattern = base.str();
   if (!pattern.ends_with('\\')) pattern += '\\';
@@ -76,6 +95,38 @@ WinPath normalize_through(const FileSystemView& fs, const WinPath& path) {
   return path;
 }
 
+void throw_invalid_glob(std::string_view pattern, std::string_view reason) {
+  throw Error(ErrorCode::invalid_glob, "invalid deny-read glob pattern `" + std::string(pattern) +
+                                           "`: " + std::string(reason));
+}
+
+std::vector<LinkHop> links_on_the_way(const FileSystemView& fs, const WinPath& path) {
+  std::vector<LinkHop> hops;
+  const auto names = path.relative_to(path.root());
+  if (!names) return hops;
+  WinPath spelled = path.root();
+  WinPath resolved = fs.canonical(spelled).value_or(spelled);
+  for (const auto& name : *names) {
+    try {
+      spelled = spelled.child(name);
+      resolved = resolved.child(name);
+    } catch (const Error&) {
+      break;  // not a name a directory can hold: nothing below it exists
+    }
+    const NodeKind kind = fs.kind(resolved);
+    if (kind == NodeKind::missing) break;
+    const bool link = kind == NodeKind::junction || kind == NodeKind::symlink;
+    // Only links and 8.3 aliases (which always hold a `~`) change the spelling: one lookup
+    // less per plain component.
+    if (!link && name.find('~') == std::string::npos) continue;
+    auto canonical = fs.canonical(resolved);
+    if (link) hops.push_back({spelled, resolved, kind, canonical});
+    if (!canonical) break;
+    resolved = std::move(*canonical);
+  }
+  return hops;
+}
+
 std::vector<FileSystemSandboxEntry> bind_project_roots(
     const std::vector<FileSystemSandboxEntry>& entries,
     const std::vector<WinPath>& workspace_roots) {
@@ -93,6 +144,7 @@ std::vector<FileSystemSandboxEntry> bind_project_roots(
     if (glob && glob->pattern.starts_with(kProjectRootsGlobPrefix)) {
       const std::string_view relative =
           std::string_view(glob->pattern).substr(kProjectRootsGlobPrefix.size());
+      require_root_relative_pattern(glob->pattern, relative);
       for (const auto& root : workspace_roots) {
         bound.push_back({GlobPattern{join_pattern(root, relative)}, entry.access});
       }
@@ -103,13 +155,17 @@ std::vector<FileSystemSandboxEntry> bind_project_roots(
   return bound;
 }
 
-std::vector<FileSystemSandboxEntry> expand_temp_entries(
-    const std::vector<FileSystemSandboxEntry>& entries, const Environment& child_env) {
+std::vector<WinPath> temp_directories(const Environment& child_env) {
   std::vector<WinPath> temp_dirs;
   for (const auto& [key, value] : child_env.entries()) {
     if (!env_key_equals(key, "TEMP") && !env_key_equals(key, "TMP")) continue;
     if (auto path = WinPath::try_parse(value)) temp_dirs.push_back(std::move(*path));
   }
+  return temp_dirs;
+}
+
+std::vector<FileSystemSandboxEntry> expand_temp_entries(
+    const std::vector<FileSystemSandboxEntry>& entries, const std::vector<WinPath>& temp_dirs) {
   std::vector<FileSystemSandboxEntry> expanded;
   for (const auto& entry : entries) {
     const auto* special = std::get_if<FileSystemSpecialPath>(&entry.path);
@@ -171,6 +227,21 @@ FileSystemAccessMode ConcreteEntries::access(const WinPath& path) const {
 
 bool ConcreteEntries::can_read(const WinPath& path) const {
   return winsandbox::can_read(access(path));
+}
+
+std::optional<WinPath> ConcreteEntries::protected_metadata_at_or_above(const WinPath& path) const {
+  for (std::optional<WinPath> current = path; current; current = current->parent()) {
+    const auto parent = current->parent();
+    if (!parent || !is_protected_name(current->filename()) || !has_write_entry_at(*parent)) {
+      continue;
+    }
+    for (std::optional<WinPath> inside = path; inside && inside->is_within(*current);
+         inside = inside->parent()) {
+      if (has_write_entry_at(*inside)) return std::nullopt;
+    }
+    return current;
+  }
+  return std::nullopt;
 }
 
 bool ConcreteEntries::can_write(const WinPath& path, std::string* reason) const {

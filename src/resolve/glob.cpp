@@ -338,8 +338,10 @@ std::optional<std::uint32_t> GlobMatcher::scan_depth(
   return configured ? std::min(*configured, parts) : parts;
 }
 
-std::vector<WinPath> expand_glob(const GlobMatcher& glob, std::optional<std::uint32_t> max_depth,
+std::vector<WinPath> expand_glob(const GlobMatcher& glob,
+                                 std::optional<std::uint32_t> configured_depth,
                                  const FileSystemView& fs) {
+  const std::optional<std::uint32_t> max_depth = glob.scan_depth(configured_depth);
   std::vector<WinPath> matches;
   std::set<WinPath> visited;
   struct Pending {

@@ -74,8 +74,12 @@ private:
 std::uint64_t glob_match_steps_on_this_thread() noexcept;
 
 // Every existing path under the pattern's scan root (the root included) that the pattern
-// matches, in scan order, without following the same directory twice (junction cycles).
-std::vector<WinPath> expand_glob(const GlobMatcher& glob, std::optional<std::uint32_t> max_depth,
+// matches, in scan order, without following the same directory twice (junction cycles). The
+// walk descends at most `glob.scan_depth(configured_depth)` levels below the scan root: a
+// pattern without `**` never lists deeper than its own components (`C:\*.env` lists `C:\`
+// only), whatever depth is configured.
+std::vector<WinPath> expand_glob(const GlobMatcher& glob,
+                                 std::optional<std::uint32_t> configured_depth,
                                  const FileSystemView& fs);
 
 }  // namespace winsandbox

@@ -85,6 +85,20 @@ bool includes_platform_defaults(const std::vector<FileSystemSandboxEntry>& entri
   });
 }
 
+// A glob must name its base unambiguously: absolute (`C:\x\*`), or relative to the command
+// cwd (`x\*`). Empty, rooted (`\x\*`, `/x/*`: which drive?) and drive-relative (`C:x\*`: whose
+// cwd on that drive?) patterns have no single meaning on Windows.
+void require_meaningful_base(std::string_view pattern) {
+  if (pattern.empty()) throw_invalid_glob(pattern, "the pattern is empty");
+  if (WinPath::looks_absolute(pattern)) return;
+  if (pattern.front() == '\\' || pattern.front() == '/') {
+    throw_invalid_glob(pattern, "a rooted pattern names no drive; spell the drive (`C:\\...`)");
+  }
+  if (pattern.size() >= 2 && pattern[1] == ':') {
+    throw_invalid_glob(pattern, "a drive-relative pattern has no single base; spell the full path");
+  }
+}
+
 // Absolute deny-read glob patterns: relative ones are taken relative to the command cwd.
 std::vector<std::string> deny_globs(const std::vector<FileSystemSandboxEntry>& entries,
                                     const WinPath& command_cwd) {
@@ -94,6 +108,7 @@ std::vector<std::string> deny_globs(const std::vector<FileSystemSandboxEntry>& e
     const auto* glob = std::get_if<GlobPattern>(&entry.path);
     if (!glob || entry.access != Mode::deny) continue;  // globs only ever deny (reference §1.4)
     std::string pattern = glob->pattern;
+    require_meaningful_base(pattern);
     if (!WinPath::looks_absolute(pattern)) {
       pattern = command_cwd.str() + (command_cwd.is_root() ? "" : "\\") + pattern;
     }
@@ -101,6 +116,111 @@ std::vector<std::string> deny_globs(const std::vector<FileSystemSandboxEntry>& e
     if (seen.insert(pattern).second) patterns.push_back(std::move(pattern));
   }
   return patterns;
+}
+
+// Drops the TEMP/TMP directories that lie at or inside the protected metadata (`.git`,
+// `.agents`, `.codex`) of a writable entry: protected metadata always wins over a TEMP root,
+// so the plan and explain() never make that metadata writable. Each drop is a warning.
+std::vector<WinPath> temp_directories_outside_metadata(
+    const std::vector<FileSystemSandboxEntry>& bound_without_temp,
+    const std::vector<WinPath>& temp_dirs, const WinPath& cwd, const FileSystemView& fs,
+    std::vector<std::string>& warnings) {
+  const ConcreteEntries without_temp(bound_without_temp, cwd, fs);
+  std::vector<WinPath> kept;
+  for (const auto& dir : temp_dirs) {
+    if (const auto metadata =
+            without_temp.protected_metadata_at_or_above(normalize_through(fs, dir))) {
+      warnings.push_back("TEMP/TMP directory `" + dir.str() +
+                         "` is not made writable: it is inside protected metadata `" +
+                         metadata->str() + "`");
+      continue;
+    }
+    kept.push_back(dir);
+  }
+  return kept;
+}
+
+std::string_view link_kind_name(NodeKind kind) {
+  return kind == NodeKind::junction ? "junction" : "symbolic link";
+}
+
+// Refuses `path` when canonicalizing it passes through a junction or symlink lying strictly
+// inside one of `writable` (writable roots, canonical and as spelled): the sandboxed command
+// could have made that link, so it must not decide where a grant or an ACE goes.
+void require_not_redirected(const WinPath& path, std::string_view what,
+                            const std::vector<WinPath>& writable, const FileSystemView& fs) {
+  const auto strictly_inside = [](const WinPath& inner, const WinPath& outer) {
+    return inner != outer && inner.is_within(outer);
+  };
+  for (const auto& hop : links_on_the_way(fs, path)) {
+    for (const auto& root : writable) {
+      if (!strictly_inside(hop.link, root) && !strictly_inside(hop.spelled, root)) continue;
+      throw Error(ErrorCode::writable_root_redirected,
+                  std::string(what) + " `" + path.str() + "` is redirected: `" + hop.link.str() +
+                      "` is a " + std::string(link_kind_name(hop.kind)) +
+                      " inside writable root `" + root.str() + "` pointing to `" +
+                      (hop.target ? hop.target->str() : std::string("an unresolvable target")) +
+                      "`; a link the sandboxed command could have made never steers a grant");
+    }
+  }
+}
+
+// Every path the resolution turns into a grant or an ACE, checked by require_not_redirected
+// against the writable roots in both spellings (the roots are what is being computed, so both
+// the canonical result and the spelling that produced it count).
+void require_no_redirected_targets(const ProfileBinding& binding,
+                                   const std::vector<FileSystemSandboxEntry>& bound,
+                                   const std::vector<WritableRoot>& roots,
+                                   const FileSystemView& fs) {
+  if (roots.empty()) return;
+  std::unordered_set<WinPath> canonical_roots;
+  std::vector<WinPath> writable;
+  for (const auto& root : roots) {
+    canonical_roots.insert(root.root);
+    writable.push_back(root.root);
+  }
+  const auto add_spelling = [&](const WinPath& spelled) {
+    if (canonical_roots.contains(normalize_through(fs, spelled))) writable.push_back(spelled);
+  };
+  for (const auto& root : binding.workspace_roots) add_spelling(root);
+  for (const auto& entry : bound) {
+    const auto* exact = std::get_if<WinPath>(&entry.path);
+    if (exact && entry.access == Mode::write) add_spelling(*exact);
+  }
+
+  for (const auto& root : binding.workspace_roots) {
+    require_not_redirected(root, "workspace root", writable, fs);
+  }
+  for (const auto& entry : bound) {
+    const auto* exact = std::get_if<WinPath>(&entry.path);
+    if (!exact) continue;
+    const std::string what = entry.access == Mode::write  ? "writable root"
+                             : entry.access == Mode::read ? "read-only path"
+                                                          : "deny-read path";
+    require_not_redirected(*exact, what, writable, fs);
+  }
+  for (const auto& root : roots) {
+    for (const auto& subpath : root.read_only_subpaths) {
+      require_not_redirected(subpath, "read-only subpath", writable, fs);
+    }
+  }
+}
+
+// A drive root granted as an exact path (`C:\ = write`, a workspace root or TEMP at `C:\`, a
+// junction to `C:\`) is full-disk write, however the profile spelled it; only `:root = write`
+// keeps the reference's narrowing rule (has_full_disk_write_access).
+void require_no_drive_root_write(const std::vector<FileSystemSandboxEntry>& bound,
+                                 const ConcreteEntries& concrete, const FileSystemView& fs) {
+  for (const auto& entry : bound) {
+    const auto* exact = std::get_if<WinPath>(&entry.path);
+    if (!exact || entry.access != Mode::write) continue;
+    const WinPath canonical = normalize_through(fs, *exact);
+    if (!canonical.is_root() || !concrete.can_write(canonical)) continue;
+    throw Error(ErrorCode::full_disk_write,
+                "permission profile requests full-disk filesystem writes: `" + exact->str() +
+                    "` = write makes the drive root `" + canonical.str() +
+                    "` writable, which cannot be enforced by the Windows sandbox");
+  }
 }
 
 std::vector<WritableRoot> writable_roots(const ConcreteEntries& concrete,
@@ -116,7 +236,8 @@ std::vector<WritableRoot> writable_roots(const ConcreteEntries& concrete,
   std::vector<UniquePaths> subpaths(roots.size());
   for (std::size_t i = 0; i < roots.size(); ++i) {
     // Built-in protection; an explicit entry for one of these paths wins (reference §3.5).
-    for (const auto& subpath : default_read_only_subpaths(roots[i], {true, true, true}, fs)) {
+    for (const auto& subpath :
+         default_read_only_subpaths(roots[i], {true, true, true}, fs, roots)) {
       if (!concrete.has_entry_at(subpath)) subpaths[i].add(subpath);
     }
   }
@@ -193,8 +314,11 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
   std::vector<WinPath> workspace_roots = std::move(unique_workspace_roots).release();
   const WinPath cwd = normalize_through(fs, command_cwd);
 
-  const auto bound =
-      expand_temp_entries(bind_project_roots(file_system.entries, workspace_roots), child_env);
+  const auto projected = bind_project_roots(file_system.entries, workspace_roots);
+  std::vector<std::string> warnings;
+  const auto temp_dirs = temp_directories_outside_metadata(
+      expand_temp_entries(projected, {}), temp_directories(child_env), cwd, fs, warnings);
+  const auto bound = expand_temp_entries(projected, temp_dirs);
   if (has_full_disk_write_access(RestrictedFileSystem{bound, {}})) {
     throw Error(ErrorCode::full_disk_write,
                 "permission profile requests full-disk filesystem writes, which cannot be "
@@ -208,6 +332,9 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
   const ConcreteEntries concrete(bound, cwd, fs);
   auto roots = writable_roots(concrete, fs);
   for (const auto& root : roots) require_local(root.root, fs, "writable root");
+  // A drive root first: under it every link would count as one the command could have made.
+  require_no_drive_root_write(bound, concrete, fs);
+  require_no_redirected_targets(binding, bound, roots, fs);
 
   const bool full_read = has_full_disk_read_access(bound);
   UniquePaths readable;
@@ -236,6 +363,7 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
       .acl = std::move(acl),
       .bound_entries = std::move(bound_entries),
       .deny_read_globs = patterns,
+      .warnings = std::move(warnings),
   };
 }
 

@@ -19,6 +19,13 @@ Json to_json_value(const ResolvedPermissions& resolved) {
   network["proxy_ports"] = resolved.network.proxy_ports;
   network["allow_local_binding"] = resolved.network.allow_local_binding;
   out["network"] = std::move(network);
+  // The offline identity's block is a firewall rule only the elevated backend installs; the
+  // unelevated backend can only point the command at the proxies (advisory).
+  Json enforcement = Json::object();
+  const bool block_requested = resolved.network.identity == NetworkIdentity::offline;
+  enforcement["unelevated"] = block_requested ? "advisory" : "not_requested";
+  enforcement["elevated"] = block_requested ? "enforced" : "not_requested";
+  out["network_enforcement"] = std::move(enforcement);
   out["full_disk_read"] = resolved.full_disk_read;
   out["readable_roots"] = paths_to_json(resolved.readable_roots);
   Json roots = Json::array();
@@ -35,6 +42,7 @@ Json to_json_value(const ResolvedPermissions& resolved) {
   acl["deny_write"] = paths_to_json(resolved.acl.deny_write);
   acl["protect_missing"] = paths_to_json(resolved.acl.protect_missing);
   out["acl"] = std::move(acl);
+  out["warnings"] = resolved.warnings;
   return out;
 }
 

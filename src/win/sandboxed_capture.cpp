@@ -98,7 +98,7 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   require_unelevated_read_access(resolved);
   const std::filesystem::path home_path = std::filesystem::absolute(request.sandbox_home);
   const WinPath sandbox_home = WinPath::parse(to_utf8(home_path.wstring()));
-  require_sandbox_home_outside_writable_roots(resolved, normalize_through(*fs, sandbox_home));
+  require_sandbox_home_outside_writable_roots(resolved, sandbox_home, *fs);
 
   // The stubs are written before the program is resolved, so a bare `ssh` finds its stub even
   // on the first run (resolution reads the disk). Their directory is our state, not input, and

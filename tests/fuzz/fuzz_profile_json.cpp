@@ -83,13 +83,14 @@ void check_profile_json(std::string_view input) {
     resolved =
         resolve(*profile, binding, WinPath::parse("C:\\repo\\sub"), env, snapshot(), options);
   } catch (const Error& e) {
-    require_documented(e,
-                       {ErrorCode::profile_not_managed, ErrorCode::filesystem_unrestricted,
-                        ErrorCode::full_disk_write, ErrorCode::unc_path_unsupported,
-                        ErrorCode::invalid_profile, ErrorCode::invalid_glob,
-                        // Not in resolve.hpp's list, thrown for a device-path root (reported).
-                        ErrorCode::invalid_path},
-                       "resolve");
+    require_documented(
+        e,
+        {ErrorCode::profile_not_managed, ErrorCode::filesystem_unrestricted,
+         ErrorCode::full_disk_write, ErrorCode::unc_path_unsupported, ErrorCode::invalid_profile,
+         ErrorCode::invalid_glob, ErrorCode::writable_root_redirected,
+         // Not in resolve.hpp's list, thrown for a device-path root (reported).
+         ErrorCode::invalid_path},
+        "resolve");
     return;
   }
   WS_FUZZ_CHECK(!options.proxy_enforced || resolved->network.identity == NetworkIdentity::offline,

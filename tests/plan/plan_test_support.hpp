@@ -73,7 +73,8 @@ inline ResolvedPermissions empty_resolved(std::string_view cwd) {
                              .deny_read = {},
                              .acl = {},
                              .bound_entries = {},
-                             .deny_read_globs = {}};
+                             .deny_read_globs = {},
+                             .warnings = {}};
 }
 
 // A fresh empty directory under the system temp directory, removed afterwards.

@@ -13,6 +13,7 @@
 #include "plan_test_support.hpp"
 #include "test_support.hpp"
 #include "winsandbox/command_line.hpp"
+#include "winsandbox/snapshot_fs.hpp"
 
 namespace winsandbox {
 namespace {
@@ -240,6 +241,34 @@ TEST(ElevatedSpawnContext, WritableRootsOverlappingTheSandboxHomeAreRejected) {
   CountingRandom random;
   EXPECT_EQ(s.prepare({}, SidStoreAccess::read_only, random).cap_sids.size(),
             2u);  // repo + sibling
+}
+
+// The home spelled through a junction alias or an 8.3 short name is canonicalized through the
+// view before the overlap check, exactly as the capture path does (one helper for both).
+TEST(ElevatedSpawnContext, SandboxHomeAliasPointingIntoAWritableRootIsRejected) {
+  const auto fs = SnapshotFileSystem::from_json(R"({"nodes":[
+      {"path":"C:\\Users\\runneradmin","type":"dir","short_name":"RUNNER~1"},
+      {"path":"C:\\Users\\runneradmin\\repo\\.state","type":"dir"},
+      {"path":"C:\\Users\\runneradmin\\home-alias","type":"junction",
+       "target":"C:\\Users\\runneradmin\\repo\\.state"},
+      {"path":"D:\\Win","type":"dir"}]})");
+  const auto profile = PermissionProfile::workspace_write();
+  const WinPath repo = p("C:\\Users\\runneradmin\\repo");
+  const auto resolved = resolve(profile, ProfileBinding::for_profile_cwd(repo), repo, {}, fs);
+  ElevatedSpawnOverrides overrides;
+  overrides.sid_store_access = SidStoreAccess::read_only;  // a dry run: nothing is written
+  for (const char* home : {"C:\\Users\\runneradmin\\home-alias", "C:\\Users\\RUNNER~1\\repo\\.ws",
+                           "C:\\Users\\RUNNER~1"}) {
+    SCOPED_TRACE(home);
+    CountingRandom random;
+    EXPECT_WS_ERROR(prepare_elevated_spawn_context_for_permissions(resolved, p(home), repo, {},
+                                                                   {"cmd"}, overrides, fs, random),
+                    ErrorCode::invalid_profile, "overlaps the sandbox home");
+  }
+  // A home beside the repository, whatever its spelling, is fine.
+  CountingRandom random;
+  EXPECT_NO_THROW(prepare_elevated_spawn_context_for_permissions(
+      resolved, p("C:\\Users\\RUNNER~1\\.winsandbox"), repo, {}, {"cmd"}, overrides, fs, random));
 }
 
 // The elevated backend cannot confine reads: a profile without `:root` read is refused before

@@ -1,13 +1,14 @@
 // resolve() and explain() over SnapshotFileSystem: the resolution tests of
 // reference/profile-resolution.md §5–6, adapted where DESIGN §3–4 differ.
-#include <gtest/gtest.h>
+#include "winsandbox/resolve.hpp"
 
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "snapshot_builder.hpp"
 #include "test_support.hpp"
 #include "winsandbox/legacy_policy.hpp"
-#include "winsandbox/resolve.hpp"
 
 namespace winsandbox {
 namespace {
@@ -15,14 +16,20 @@ namespace {
 using Mode = FileSystemAccessMode;
 using testing::SnapshotBuilder;
 
-WinPath p(std::string_view text) { return WinPath::parse(text); }
+WinPath p(std::string_view text) {
+  return WinPath::parse(text);
+}
 std::vector<WinPath> paths(std::initializer_list<const char*> texts) {
   std::vector<WinPath> out;
   for (const char* t : texts) out.push_back(p(t));
   return out;
 }
-std::set<WinPath> as_set(const std::vector<WinPath>& v) { return {v.begin(), v.end()}; }
-FileSystemSandboxEntry entry(FileSystemPath path, Mode access) { return {std::move(path), access}; }
+std::set<WinPath> as_set(const std::vector<WinPath>& v) {
+  return {v.begin(), v.end()};
+}
+FileSystemSandboxEntry entry(FileSystemPath path, Mode access) {
+  return {std::move(path), access};
+}
 PermissionProfile managed(std::vector<FileSystemSandboxEntry> entries,
                           NetworkAccess network = NetworkAccess::restricted) {
   return ManagedProfile{RestrictedFileSystem{std::move(entries), {}}, network};
@@ -45,10 +52,12 @@ const auto kRootRead = entry(FileSystemSpecialPath::root(), Mode::read);
 
 // The seed scenario: roots are C:\repo and the extra root, never the command cwd.
 TEST(ResolveBinding, SeedScenarioBindsToWorkspaceRootNotCommandCwd) {
-  const auto fs = SnapshotBuilder().dir("C:\\repo\\sub").dir("C:\\repo\\.git").dir("D:\\scratch").build();
-  const auto profile = PermissionProfile::workspace_write_with({p("D:\\scratch")}, NetworkAccess::restricted,
-                                                               true, true, fs);
-  const auto r = resolve(profile, ProfileBinding::for_profile_cwd(p("C:\\repo")), p("C:\\repo\\sub"), {}, fs);
+  const auto fs =
+      SnapshotBuilder().dir("C:\\repo\\sub").dir("C:\\repo\\.git").dir("D:\\scratch").build();
+  const auto profile = PermissionProfile::workspace_write_with(
+      {p("D:\\scratch")}, NetworkAccess::restricted, true, true, fs);
+  const auto r =
+      resolve(profile, ProfileBinding::for_profile_cwd(p("C:\\repo")), p("C:\\repo\\sub"), {}, fs);
   EXPECT_EQ(root_paths(r), paths({"C:\\repo", "D:\\scratch"}));
   EXPECT_EQ(r.writable_roots[0].read_only_subpaths,
             paths({"C:\\repo\\.git", "C:\\repo\\.agents", "C:\\repo\\.codex"}));
@@ -74,16 +83,17 @@ TEST(ResolveBinding, LegacyWorkspaceRootStaysBoundToPolicyCwd) {
   const auto fs = SnapshotBuilder().dir("C:\\tmp\\workspace\\subdir").build();
   const auto profile = profile_from_legacy_policy(WorkspaceWritePolicy{{}, false, true, true},
                                                   p("C:\\tmp\\workspace"), fs);
-  const auto r = resolve_at(profile, paths({"C:\\tmp\\workspace"}), "C:\\tmp\\workspace\\subdir", fs);
+  const auto r =
+      resolve_at(profile, paths({"C:\\tmp\\workspace"}), "C:\\tmp\\workspace\\subdir", fs);
   EXPECT_EQ(root_paths(r), paths({"C:\\tmp\\workspace"}));
 }
 
 // reference permission_profile_workspace_roots_expand_all_runtime_workspace_roots
 TEST(ResolveBinding, ExpandsEveryWorkspaceRootForEntriesAndGlobs) {
   const auto fs = SnapshotBuilder().dir("C:\\tmp").build();
-  const auto profile = managed({kProjectRootsWrite,
-                                entry(FileSystemSpecialPath::project_roots(".git"), Mode::deny),
-                                entry(GlobPattern{"codex-project-roots://**/*.env"}, Mode::deny)});
+  const auto profile =
+      managed({kProjectRootsWrite, entry(FileSystemSpecialPath::project_roots(".git"), Mode::deny),
+               entry(GlobPattern{"codex-project-roots://**/*.env"}, Mode::deny)});
   const auto r = resolve_at(profile, paths({"C:\\tmp\\first", "C:\\tmp\\second"}), "C:\\tmp", fs);
   const std::vector<FileSystemSandboxEntry> expected{
       entry(p("C:\\tmp\\first"), Mode::write), entry(p("C:\\tmp\\second"), Mode::write),
@@ -103,26 +113,31 @@ TEST(ResolveBinding, EmptyWorkspaceRootsDropProjectRootGrants) {
 
 TEST(ResolveBinding, WorkspaceRootsAreCanonicalizedAndDeduplicated) {
   const auto fs = SnapshotBuilder().dir("C:\\repo").junction("C:\\alias", "C:\\repo").build();
-  const auto r = resolve_at(managed({kProjectRootsWrite}), paths({"C:\\alias", "c:\\REPO"}), "C:\\repo", fs);
+  const auto r =
+      resolve_at(managed({kProjectRootsWrite}), paths({"C:\\alias", "c:\\REPO"}), "C:\\repo", fs);
   EXPECT_EQ(r.workspace_roots, paths({"C:\\repo"}));
   EXPECT_EQ(root_paths(r), paths({"C:\\repo"}));
 }
 
 TEST(ResolveBinding, EscapingProjectRootSubpathIsRejected) {
   const auto fs = SnapshotBuilder().dir("C:\\repo").build();
-  EXPECT_WS_ERROR(resolve_at(managed({entry(FileSystemSpecialPath::project_roots("..\\..\\Windows"), Mode::write)}),
-                             paths({"C:\\repo"}), "C:\\repo", fs),
-                  ErrorCode::invalid_profile, "escapes");
+  EXPECT_WS_ERROR(
+      resolve_at(
+          managed({entry(FileSystemSpecialPath::project_roots("..\\..\\Windows"), Mode::write)}),
+          paths({"C:\\repo"}), "C:\\repo", fs),
+      ErrorCode::invalid_profile, "escapes");
 }
 
 // ---- Rejections (reference §6.1 #8–10) ---------------------------------------------------
 
 TEST(ResolveRejects, DisabledAndExternalProfiles) {
   const auto fs = SnapshotBuilder().dir("C:\\repo").build();
-  EXPECT_WS_ERROR(resolve_at(DisabledProfile{}, paths({"C:\\repo"}), "C:\\repo", fs), ErrorCode::profile_not_managed,
+  EXPECT_WS_ERROR(resolve_at(DisabledProfile{}, paths({"C:\\repo"}), "C:\\repo", fs),
+                  ErrorCode::profile_not_managed,
                   "only managed permission profiles can be enforced");
-  EXPECT_WS_ERROR(resolve_at(ExternalProfile{NetworkAccess::enabled}, paths({"C:\\repo"}), "C:\\repo", fs),
-                  ErrorCode::profile_not_managed, "only managed permission profiles can be enforced");
+  EXPECT_WS_ERROR(
+      resolve_at(ExternalProfile{NetworkAccess::enabled}, paths({"C:\\repo"}), "C:\\repo", fs),
+      ErrorCode::profile_not_managed, "only managed permission profiles can be enforced");
 }
 
 TEST(ResolveRejects, UnrestrictedManagedFilesystem) {
@@ -137,7 +152,8 @@ TEST(ResolveRejects, FullDiskWrite) {
   const auto fs = SnapshotBuilder().dir("C:\\tmp\\workspace").build();
   EXPECT_WS_ERROR(resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::write)}),
                              paths({"C:\\tmp\\workspace"}), "C:\\tmp\\workspace", fs),
-                  ErrorCode::full_disk_write, "full-disk filesystem writes, which cannot be enforced");
+                  ErrorCode::full_disk_write,
+                  "full-disk filesystem writes, which cannot be enforced");
   // reference same_specificity_write_override_keeps_full_disk_write_access
   EXPECT_WS_ERROR(resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::write),
                                       entry(p("C:\\tmp\\docs"), Mode::read),
@@ -147,7 +163,8 @@ TEST(ResolveRejects, FullDiskWrite) {
 }
 
 TEST(ResolveRejects, UncAndRemotePaths) {
-  const auto fs = SnapshotBuilder().dir("C:\\repo").dir("L:\\share\\repo").remote_drive("L:").build();
+  const auto fs =
+      SnapshotBuilder().dir("C:\\repo").dir("L:\\share\\repo").remote_drive("L:").build();
   const auto profile = PermissionProfile::workspace_write();
   EXPECT_WS_ERROR(resolve_at(profile, paths({"\\\\server\\share\\repo"}), "C:\\repo", fs),
                   ErrorCode::unc_path_unsupported, "UNC");
@@ -159,29 +176,31 @@ TEST(ResolveRejects, UncAndRemotePaths) {
                   ErrorCode::unc_path_unsupported, "sandbox working directory");
   EXPECT_WS_ERROR(resolve_at(profile, paths({"C:\\repo"}), "\\\\server\\share\\repo", fs),
                   ErrorCode::unc_path_unsupported, "UNC");
-  EXPECT_WS_ERROR(resolve_at(managed({kRootRead, entry(p("L:\\share\\out"), Mode::write)}), paths({"C:\\repo"}),
-                             "C:\\repo", fs),
+  EXPECT_WS_ERROR(resolve_at(managed({kRootRead, entry(p("L:\\share\\out"), Mode::write)}),
+                             paths({"C:\\repo"}), "C:\\repo", fs),
                   ErrorCode::unc_path_unsupported, "writable root");
-  EXPECT_WS_ERROR(resolve_at(profile, paths({"C:\\repo"}), "\\\\.\\pipe\\x", fs), ErrorCode::invalid_path,
-                  "device path");
+  EXPECT_WS_ERROR(resolve_at(profile, paths({"C:\\repo"}), "\\\\.\\pipe\\x", fs),
+                  ErrorCode::invalid_path, "device path");
 }
 
 TEST(ResolveRejects, InvalidGlobBeforeAnyScan) {
   const auto fs = SnapshotBuilder().dir("C:\\tmp").build();
-  EXPECT_WS_ERROR(resolve_at(managed({kRootRead, entry(GlobPattern{"C:\\tmp\\**\\[z-a]"}, Mode::deny)}), {},
-                             "C:\\tmp", fs),
-                  ErrorCode::invalid_glob, "invalid range");
+  EXPECT_WS_ERROR(
+      resolve_at(managed({kRootRead, entry(GlobPattern{"C:\\tmp\\**\\[z-a]"}, Mode::deny)}), {},
+                 "C:\\tmp", fs),
+      ErrorCode::invalid_glob, "invalid range");
 }
 
 // ---- Token mode (reference §6.1 #6, #7, #11, #12) ----------------------------------------
 
 TEST(ResolveTokenMode, ReadOnlyAndWritable) {
   const auto fs = SnapshotBuilder().dir("C:\\tmp\\workspace").build();
-  EXPECT_EQ(resolve_at(PermissionProfile::read_only(), paths({"C:\\tmp\\workspace"}), "C:\\tmp\\workspace", fs)
+  EXPECT_EQ(resolve_at(PermissionProfile::read_only(), paths({"C:\\tmp\\workspace"}),
+                       "C:\\tmp\\workspace", fs)
                 .token_mode,
             TokenMode::read_only_capability);
-  EXPECT_EQ(resolve_at(PermissionProfile::workspace_write(), paths({"C:\\tmp\\workspace"}), "C:\\tmp\\workspace",
-                       fs)
+  EXPECT_EQ(resolve_at(PermissionProfile::workspace_write(), paths({"C:\\tmp\\workspace"}),
+                       "C:\\tmp\\workspace", fs)
                 .token_mode,
             TokenMode::writable_roots_capability);
 }
@@ -189,7 +208,8 @@ TEST(ResolveTokenMode, ReadOnlyAndWritable) {
 TEST(ResolveTokenMode, TempFromMixedCaseChildEnvKeyWithoutWorkspace) {
   const auto fs = SnapshotBuilder().dir("C:\\x\\work").dir("C:\\x\\temp").build();
   const auto profile = managed({kRootRead, entry(FileSystemSpecialPath::tmpdir(), Mode::write)});
-  const auto r = resolve_at(profile, {}, "C:\\x\\work", fs, Environment::from_assignments({"Temp=C:\\x\\temp"}));
+  const auto r = resolve_at(profile, {}, "C:\\x\\work", fs,
+                            Environment::from_assignments({"Temp=C:\\x\\temp"}));
   EXPECT_EQ(r.token_mode, TokenMode::writable_roots_capability);
   EXPECT_EQ(root_paths(r), paths({"C:\\x\\temp"}));
 }
@@ -198,7 +218,8 @@ TEST(ResolveTokenMode, UnavailableTempNeverCreatesWriteCapabilities) {
   const auto fs = SnapshotBuilder().dir("C:\\x\\work").build();
   const auto profile = managed({kRootRead, entry(FileSystemSpecialPath::tmpdir(), Mode::write),
                                 entry(FileSystemSpecialPath::slash_tmp(), Mode::write)});
-  for (const auto& env : {Environment::from_assignments({"TEMP=", "TMP=relative"}), Environment{}}) {
+  for (const auto& env :
+       {Environment::from_assignments({"TEMP=", "TMP=relative"}), Environment{}}) {
     const auto r = resolve_at(profile, {}, "C:\\x\\work", fs, env);
     EXPECT_EQ(r.token_mode, TokenMode::read_only_capability);
     EXPECT_TRUE(r.writable_roots.empty());
@@ -208,7 +229,11 @@ TEST(ResolveTokenMode, UnavailableTempNeverCreatesWriteCapabilities) {
 // ---- TEMP/TMP (DESIGN §4; reference §6.1 #1, §6.2) ---------------------------------------
 
 TEST(ResolveTemp, WorkspaceWriteUsesChildTempCanonicalizedAndDeduplicated) {
-  const auto fs = SnapshotBuilder().dir("C:\\tmp\\workspace").dir("C:\\tmp\\temp").junction("C:\\t", "C:\\tmp\\temp").build();
+  const auto fs = SnapshotBuilder()
+                      .dir("C:\\tmp\\workspace")
+                      .dir("C:\\tmp\\temp")
+                      .junction("C:\\t", "C:\\tmp\\temp")
+                      .build();
   const auto env = Environment::from_assignments({"TEMP=C:\\tmp\\temp", "TMP=C:\\t"});
   const auto r = resolve_at(PermissionProfile::workspace_write(), paths({"C:\\tmp\\workspace"}),
                             "C:\\tmp\\workspace", fs, env);
@@ -219,7 +244,8 @@ TEST(ResolveTemp, WorkspaceWriteUsesChildTempCanonicalizedAndDeduplicated) {
 
 TEST(ResolveTemp, ExcludedTmpdirIsNotWritable) {
   const auto fs = SnapshotBuilder().dir("C:\\w").dir("C:\\temp").build();
-  const auto profile = PermissionProfile::workspace_write_with({}, NetworkAccess::restricted, true, false, fs);
+  const auto profile =
+      PermissionProfile::workspace_write_with({}, NetworkAccess::restricted, true, false, fs);
   const auto r = resolve_at(profile, paths({"C:\\w"}), "C:\\w", fs,
                             Environment::from_assignments({"TEMP=C:\\temp", "TMP=C:\\temp"}));
   EXPECT_EQ(r.acl.allow_write, paths({"C:\\w"}));  // and no /tmp either
@@ -227,15 +253,18 @@ TEST(ResolveTemp, ExcludedTmpdirIsNotWritable) {
 
 TEST(ResolveTemp, TmpdirDenyIsHonoured) {
   const auto fs = SnapshotBuilder().dir("C:\\w").dir("C:\\temp").build();
-  const auto profile = managed({kRootRead, kProjectRootsWrite, entry(FileSystemSpecialPath::tmpdir(), Mode::deny)});
-  const auto r = resolve_at(profile, paths({"C:\\w"}), "C:\\w", fs, Environment::from_assignments({"TMP=C:\\temp"}));
+  const auto profile =
+      managed({kRootRead, kProjectRootsWrite, entry(FileSystemSpecialPath::tmpdir(), Mode::deny)});
+  const auto r = resolve_at(profile, paths({"C:\\w"}), "C:\\w", fs,
+                            Environment::from_assignments({"TMP=C:\\temp"}));
   EXPECT_EQ(r.deny_read, paths({"C:\\temp"}));
   EXPECT_FALSE(explain(r, p("C:\\temp\\x"), fs).read);
 }
 
 TEST(ResolveTemp, HostEnvironmentIsNeverUsed) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  const auto r = resolve_at(PermissionProfile::workspace_write(), paths({"C:\\w"}), "C:\\w", fs, Environment{});
+  const auto r = resolve_at(PermissionProfile::workspace_write(), paths({"C:\\w"}), "C:\\w", fs,
+                            Environment{});
   EXPECT_EQ(root_paths(r), paths({"C:\\w"}));
 }
 
@@ -243,18 +272,22 @@ TEST(ResolveTemp, HostEnvironmentIsNeverUsed) {
 
 TEST(ResolveSubpaths, ProtectsMissingMetadataAndOnlyDeniesExisting) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  const auto r = resolve_at(managed({kRootRead, kProjectRootsWrite}), paths({"C:\\w"}), "C:\\w", fs);
+  const auto r =
+      resolve_at(managed({kRootRead, kProjectRootsWrite}), paths({"C:\\w"}), "C:\\w", fs);
   ASSERT_EQ(r.writable_roots.size(), 1u);
-  EXPECT_EQ(r.writable_roots[0].read_only_subpaths, paths({"C:\\w\\.git", "C:\\w\\.agents", "C:\\w\\.codex"}));
+  EXPECT_EQ(r.writable_roots[0].read_only_subpaths,
+            paths({"C:\\w\\.git", "C:\\w\\.agents", "C:\\w\\.codex"}));
   EXPECT_TRUE(r.acl.deny_write.empty());
   EXPECT_EQ(r.acl.protect_missing, paths({"C:\\w\\.agents", "C:\\w\\.codex"}));
 }
 
 TEST(ResolveSubpaths, DeniesExistingGitCodexAndAgents) {
-  const auto fs = SnapshotBuilder().dir("C:\\w\\.git").dir("C:\\w\\.codex").dir("C:\\w\\.agents").build();
+  const auto fs =
+      SnapshotBuilder().dir("C:\\w\\.git").dir("C:\\w\\.codex").dir("C:\\w\\.agents").build();
   const auto r = resolve_at(PermissionProfile::workspace_write(), paths({"C:\\w"}), "C:\\w", fs);
   EXPECT_EQ(r.acl.allow_write, paths({"C:\\w"}));
-  EXPECT_EQ(as_set(r.acl.deny_write), as_set(paths({"C:\\w\\.git", "C:\\w\\.codex", "C:\\w\\.agents"})));
+  EXPECT_EQ(as_set(r.acl.deny_write),
+            as_set(paths({"C:\\w\\.git", "C:\\w\\.codex", "C:\\w\\.agents"})));
   EXPECT_TRUE(r.acl.protect_missing.empty());
 }
 
@@ -269,17 +302,24 @@ TEST(ResolveSubpaths, GitPointerTargetIsProtectedToo) {
                       .file("C:\\wt\\.git", "gitdir: C:\\main\\.git\\worktrees\\wt")
                       .dir("C:\\main\\.git\\worktrees\\wt")
                       .build();
-  const auto r = resolve_at(managed({kRootRead, kProjectRootsWrite}), paths({"C:\\wt"}), "C:\\wt", fs);
+  // The target is protected because it lies inside a writable root (here C:\\main); a target
+  // outside every writable root is not (HostileGitPointer tests).
+  const auto r =
+      resolve_at(managed({kRootRead, kProjectRootsWrite, entry(p("C:\\main"), Mode::write)}),
+                 paths({"C:\\wt"}), "C:\\wt", fs);
   EXPECT_EQ(r.writable_roots.at(0).read_only_subpaths,
-            paths({"C:\\main\\.git\\worktrees\\wt", "C:\\wt\\.git", "C:\\wt\\.agents", "C:\\wt\\.codex"}));
-  EXPECT_EQ(r.acl.deny_write, paths({"C:\\main\\.git\\worktrees\\wt", "C:\\wt\\.git"}));
+            paths({"C:\\main\\.git\\worktrees\\wt", "C:\\wt\\.git", "C:\\wt\\.agents",
+                   "C:\\wt\\.codex"}));
+  EXPECT_EQ(r.acl.deny_write,
+            paths({"C:\\main\\.git\\worktrees\\wt", "C:\\wt\\.git", "C:\\main\\.git"}));
 }
 
 // reference writable_roots_skip_default_dot_codex_when_explicit_user_rule_exists
 TEST(ResolveSubpaths, ExplicitWriteRuleForCodexWins) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  const auto r = resolve_at(managed({kRootRead, kProjectRootsWrite, entry(p("C:\\w\\.codex"), Mode::write)}),
-                            paths({"C:\\w"}), "C:\\w", fs);
+  const auto r =
+      resolve_at(managed({kRootRead, kProjectRootsWrite, entry(p("C:\\w\\.codex"), Mode::write)}),
+                 paths({"C:\\w"}), "C:\\w", fs);
   EXPECT_EQ(r.writable_roots.at(0).read_only_subpaths, paths({"C:\\w\\.git", "C:\\w\\.agents"}));
   EXPECT_TRUE(explain(r, p("C:\\w\\.codex\\config.toml"), fs).write);
 }
@@ -288,8 +328,8 @@ TEST(ResolveSubpaths, ExplicitWriteRuleForCodexWins) {
 TEST(ResolveSubpaths, MetadataWritesBlockedByDefault) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
   const auto r = resolve_at(managed({kRootRead, entry(p("C:\\w"), Mode::write)}), {}, "C:\\w", fs);
-  for (const char* target : {"C:\\w\\.git\\config", "C:\\w\\.agents\\config", "C:\\w\\.codex\\config.toml",
-                             "C:\\w\\.GIT\\config"}) {
+  for (const char* target : {"C:\\w\\.git\\config", "C:\\w\\.agents\\config",
+                             "C:\\w\\.codex\\config.toml", "C:\\w\\.GIT\\config"}) {
     const auto verdict = explain(r, p(target), fs);
     EXPECT_FALSE(verdict.write) << target;
     EXPECT_TRUE(verdict.read) << target;
@@ -299,11 +339,13 @@ TEST(ResolveSubpaths, MetadataWritesBlockedByDefault) {
 
 TEST(ResolveSubpaths, ReadAndDenyEntriesUnderARootAreCarveOuts) {
   const auto fs = SnapshotBuilder().dir("C:\\w\\docs").build();
-  const auto r = resolve_at(managed({kRootRead, kProjectRootsWrite, entry(p("C:\\w\\docs"), Mode::read),
-                                     entry(p("C:\\w\\secrets"), Mode::deny)}),
-                            paths({"C:\\w"}), "C:\\w", fs);
-  EXPECT_EQ(r.writable_roots.at(0).read_only_subpaths,
-            paths({"C:\\w\\.git", "C:\\w\\.agents", "C:\\w\\.codex", "C:\\w\\docs", "C:\\w\\secrets"}));
+  const auto r =
+      resolve_at(managed({kRootRead, kProjectRootsWrite, entry(p("C:\\w\\docs"), Mode::read),
+                          entry(p("C:\\w\\secrets"), Mode::deny)}),
+                 paths({"C:\\w"}), "C:\\w", fs);
+  EXPECT_EQ(
+      r.writable_roots.at(0).read_only_subpaths,
+      paths({"C:\\w\\.git", "C:\\w\\.agents", "C:\\w\\.codex", "C:\\w\\docs", "C:\\w\\secrets"}));
   EXPECT_EQ(r.acl.deny_write, paths({"C:\\w\\docs"}));
   EXPECT_EQ(r.acl.protect_missing, paths({"C:\\w\\.agents", "C:\\w\\.codex", "C:\\w\\secrets"}));
   EXPECT_EQ(r.deny_read, paths({"C:\\w\\secrets"}));
@@ -333,7 +375,8 @@ TEST(ResolveAccess, MostSpecificEntryWins) {
 // reference root_write_with_read_only_child_is_not_full_disk_write
 TEST(ResolveAccess, RootWriteWithReadOnlyChildIsAWritableDriveRoot) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  const auto r = resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::write), entry(p("C:\\w\\docs"), Mode::read)}),
+  const auto r = resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::write),
+                                     entry(p("C:\\w\\docs"), Mode::read)}),
                             {}, "C:\\w", fs);
   EXPECT_EQ(root_paths(r), paths({"C:\\"}));
   EXPECT_EQ(explain(r, p("C:\\w\\docs\\a"), fs).write, false);
@@ -343,7 +386,8 @@ TEST(ResolveAccess, RootWriteWithReadOnlyChildIsAWritableDriveRoot) {
 // reference root_deny_does_not_materialize_as_unreadable_root
 TEST(ResolveAccess, RootDenyIsNotADenyReadPath) {
   const auto fs = SnapshotBuilder().dir("C:\\w\\docs").build();
-  const auto r = resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::deny), entry(p("C:\\w\\docs"), Mode::read)}),
+  const auto r = resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::deny),
+                                     entry(p("C:\\w\\docs"), Mode::read)}),
                             {}, "C:\\w", fs);
   EXPECT_FALSE(r.full_disk_read);
   EXPECT_EQ(r.readable_roots, paths({"C:\\w\\docs"}));
@@ -353,7 +397,8 @@ TEST(ResolveAccess, RootDenyIsNotADenyReadPath) {
 // reference duplicate_root_deny_prevents_full_disk_write_access
 TEST(ResolveAccess, DuplicateRootDenyMakesTheRootUnwritable) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  const auto r = resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::write), entry(FileSystemSpecialPath::root(), Mode::deny)}),
+  const auto r = resolve_at(managed({entry(FileSystemSpecialPath::root(), Mode::write),
+                                     entry(FileSystemSpecialPath::root(), Mode::deny)}),
                             {}, "C:\\w", fs);
   EXPECT_TRUE(r.writable_roots.empty());
   EXPECT_FALSE(explain(r, p("C:\\w"), fs).read);
@@ -379,8 +424,10 @@ TEST(ResolveAccess, JunctionAliasesCannotBypassCarveOuts) {
 
 TEST(ResolveRead, FullDiskReadOnlyWithoutDenies) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  EXPECT_TRUE(resolve_at(PermissionProfile::workspace_write(), paths({"C:\\w"}), "C:\\w", fs).full_disk_read);
-  const auto r = resolve_at(managed({kRootRead, entry(p("C:\\w\\.env"), Mode::deny)}), {}, "C:\\w", fs);
+  EXPECT_TRUE(resolve_at(PermissionProfile::workspace_write(), paths({"C:\\w"}), "C:\\w", fs)
+                  .full_disk_read);
+  const auto r =
+      resolve_at(managed({kRootRead, entry(p("C:\\w\\.env"), Mode::deny)}), {}, "C:\\w", fs);
   EXPECT_FALSE(r.full_disk_read);
   EXPECT_EQ(r.readable_roots, paths({"C:\\"}));
   EXPECT_EQ(r.deny_read, paths({"C:\\w\\.env"}));  // missing paths are kept
@@ -388,8 +435,9 @@ TEST(ResolveRead, FullDiskReadOnlyWithoutDenies) {
 
 TEST(ResolveRead, MinimalIncludesPlatformDefaults) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  const auto r = resolve_at(managed({entry(FileSystemSpecialPath::minimal(), Mode::read), kProjectRootsWrite}),
-                            paths({"C:\\w"}), "C:\\w", fs);
+  const auto r =
+      resolve_at(managed({entry(FileSystemSpecialPath::minimal(), Mode::read), kProjectRootsWrite}),
+                 paths({"C:\\w"}), "C:\\w", fs);
   EXPECT_TRUE(r.include_platform_defaults);
   EXPECT_FALSE(r.full_disk_read);
   EXPECT_EQ(r.readable_roots, paths({"C:\\w"}));
@@ -405,9 +453,11 @@ TEST(ResolveRead, GlobsExpandOverTheSnapshotAfterExactDenies) {
                           entry(GlobPattern{"codex-project-roots://**/*.env"}, Mode::deny),
                           entry(GlobPattern{"app/*.txt"}, Mode::deny)});
   const auto r = resolve_at(profile, paths({"C:\\w"}), "C:\\w", fs);
-  EXPECT_EQ(r.deny_read, paths({"C:\\w\\secret.key", "C:\\w\\.env", "C:\\w\\app\\.env", "C:\\w\\app\\notes.txt"}));
+  EXPECT_EQ(r.deny_read, paths({"C:\\w\\secret.key", "C:\\w\\.env", "C:\\w\\app\\.env",
+                                "C:\\w\\app\\notes.txt"}));
   EXPECT_FALSE(explain(r, p("C:\\w\\new\\prod.env"), fs).read);  // globs apply to future files too
-  std::get<RestrictedFileSystem>(std::get<ManagedProfile>(profile.value()).file_system).glob_scan_max_depth = 1;
+  std::get<RestrictedFileSystem>(std::get<ManagedProfile>(profile.value()).file_system)
+      .glob_scan_max_depth = 1;
   EXPECT_EQ(resolve_at(profile, paths({"C:\\w"}), "C:\\w", fs).deny_read,
             paths({"C:\\w\\secret.key", "C:\\w\\.env", "C:\\w\\app\\notes.txt"}));
 }
@@ -416,7 +466,8 @@ TEST(ResolveRead, GlobsExpandOverTheSnapshotAfterExactDenies) {
 
 TEST(ResolveNetwork, BlockUnlessEnabled) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
-  const auto blocked = resolve_at(PermissionProfile::workspace_write(), paths({"C:\\w"}), "C:\\w", fs);
+  const auto blocked =
+      resolve_at(PermissionProfile::workspace_write(), paths({"C:\\w"}), "C:\\w", fs);
   EXPECT_TRUE(blocked.network.blocked);
   EXPECT_EQ(blocked.network.identity, NetworkIdentity::offline);
   EXPECT_TRUE(resolve_at(PermissionProfile::read_only(), {}, "C:\\w", fs).network.blocked);
@@ -425,7 +476,8 @@ TEST(ResolveNetwork, BlockUnlessEnabled) {
   const auto r = resolve_at(online, paths({"C:\\w"}), "C:\\w", fs);
   EXPECT_FALSE(r.network.blocked);
   EXPECT_EQ(r.network.identity, NetworkIdentity::online);
-  EXPECT_EQ(resolve(online, ProfileBinding{paths({"C:\\w"})}, p("C:\\w"), {}, fs, {.proxy_enforced = true})
+  EXPECT_EQ(resolve(online, ProfileBinding{paths({"C:\\w"})}, p("C:\\w"), {}, fs,
+                    {.proxy_enforced = true})
                 .network.identity,
             NetworkIdentity::offline);
 }
@@ -434,15 +486,18 @@ TEST(ResolveNetwork, BlockUnlessEnabled) {
 
 TEST(ResolveJson, MatchesTheDocumentedShape) {
   const auto fs = SnapshotBuilder().dir("C:\\repo\\.git").build();
-  const auto r = resolve_at(managed({kRootRead, kProjectRootsWrite}), paths({"c:\\repo"}), "C:\\repo", fs,
-                            Environment::from_assignments({"HTTP_PROXY=http://127.0.0.1:8080"}));
-  EXPECT_EQ(resolved_to_json(r),
-            R"({"workspace_roots":["C:\\repo"],"token_mode":"writable_roots_capability",)"
-            R"("network":{"blocked":true,"identity":"offline","proxy_ports":[8080],"allow_local_binding":false},)"
-            R"("full_disk_read":true,"readable_roots":[],)"
-            R"("writable_roots":[{"root":"C:\\repo","read_only_subpaths":["C:\\repo\\.git","C:\\repo\\.agents","C:\\repo\\.codex"]}],)"
-            R"("deny_read":[],"acl":{"allow_write":["C:\\repo"],"deny_write":["C:\\repo\\.git"],)"
-            R"("protect_missing":["C:\\repo\\.agents","C:\\repo\\.codex"]}})");
+  const auto r =
+      resolve_at(managed({kRootRead, kProjectRootsWrite}), paths({"c:\\repo"}), "C:\\repo", fs,
+                 Environment::from_assignments({"HTTP_PROXY=http://127.0.0.1:8080"}));
+  EXPECT_EQ(
+      resolved_to_json(r),
+      R"({"workspace_roots":["C:\\repo"],"token_mode":"writable_roots_capability",)"
+      R"("network":{"blocked":true,"identity":"offline","proxy_ports":[8080],"allow_local_binding":false},)"
+      R"("network_enforcement":{"unelevated":"advisory","elevated":"enforced"},)"
+      R"("full_disk_read":true,"readable_roots":[],)"
+      R"("writable_roots":[{"root":"C:\\repo","read_only_subpaths":["C:\\repo\\.git","C:\\repo\\.agents","C:\\repo\\.codex"]}],)"
+      R"("deny_read":[],"acl":{"allow_write":["C:\\repo"],"deny_write":["C:\\repo\\.git"],)"
+      R"("protect_missing":["C:\\repo\\.agents","C:\\repo\\.codex"]},"warnings":[]})");
 }
 
 }  // namespace
