@@ -401,8 +401,8 @@ TEST(AclEffectorOnFiles, AppliesReadsBackWritesNothingAgainAndRevokes) {
   }
   testing::ScratchDir scratch;
   std::filesystem::create_directories(scratch.path() / "repo" / ".git");
-  const WinPath repo = test::win_path_of(scratch.path() / "repo");
-  const WinPath git = test::win_path_of(scratch.path() / "repo" / ".git");
+  const WinPath repo = test::canonical_path_of(scratch.path() / "repo");
+  const WinPath git = test::canonical_path_of(scratch.path() / "repo" / ".git");
   const AclEntry allow =
       make_acl_entry(repo, kRootSid, AceKind::allow_write, AceOrigin::writable_root);
   const AclEntry deny =
@@ -455,7 +455,7 @@ TEST(AclTargetCheck, OnlyTheObjectNamedItselfIsWritten) {
 // Wine this proves the calls; that the ACE lands is AclEffectorOnFiles, windows-smoke.)
 TEST(AclTargetCheck, APlainDirectoryIsWrittenThroughItsHandle) {
   testing::ScratchDir scratch;
-  const WinPath directory = test::win_path_of(scratch.path());
+  const WinPath directory = test::canonical_path_of(scratch.path());
   Win32FileDaclAccess files;
   EXPECT_NO_THROW(files.write_dacl(directory, files.read_dacl(directory)));
   EXPECT_WS_ERROR(files.write_dacl(directory.join("missing"), files.read_dacl(directory)),

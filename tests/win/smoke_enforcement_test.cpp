@@ -115,8 +115,8 @@ TEST_F(SmokeEnforcementTest, SessionChildTokensCarryTheSameSids) {
 // carries an ACE to its target: neither the junction itself nor a path through it is written.
 TEST_F(SmokeEnforcementTest, AclEffectorNeverWritesThroughAJunction) {
   std::filesystem::create_directories(base_ / "outside" / "target" / "sub");
-  const WinPath target = path(base_ / "outside" / "target");
-  const WinPath junction = workspace().join("link");
+  const WinPath target = win::test::canonical_path_of(base_ / "outside" / "target");
+  const WinPath junction = win::test::canonical_path_of(base_ / "workspace").join("link");
   const std::wstring mklink = L"mklink /J \"" + win::to_wide(junction.str()) + L"\" \"" +
                               win::to_wide(target.str()) + L"\" >NUL";
   ASSERT_EQ(_wsystem(mklink.c_str()), 0) << "mklink /J failed";

@@ -199,4 +199,14 @@ inline WinPath win_path_of(const std::filesystem::path& path) {
   return WinPath::parse(to_utf8(path.wstring()));
 }
 
+// An existing path as the file system names it (junctions and 8.3 short names such as a
+// runner's `C:\Users\RUNNER~1\...` TEMP resolved), which is how the resolver hands ACL targets
+// to the effector; the effector refuses any other spelling of them.
+inline WinPath canonical_path_of(const std::filesystem::path& path) {
+  const std::optional<WinPath> canonical = open_host_file_system()->canonical(win_path_of(path));
+  if (!canonical)
+    throw Error(ErrorCode::invalid_path, "no canonical path for " + to_utf8(path.wstring()));
+  return *canonical;
+}
+
 }  // namespace winsandbox::win::test
