@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,8 @@ namespace winsandbox {
 // Keys compare case-insensitively (ASCII, as Windows does for environment names); the first
 // spelling of a key is kept, and so is insertion order. Values are UTF-8. Keys are never empty
 // and never contain '='; no key or value contains NUL (set() throws Error(invalid_argument)).
+// Lookups and set() are O(1) on average (a child environment from an IPC frame may hold tens of
+// thousands of variables); erase() is O(size).
 class Environment {
 public:
   using Entry = std::pair<std::string, std::string>;
@@ -29,10 +32,14 @@ public:
   const std::vector<Entry>& entries() const noexcept { return entries_; }
   bool empty() const noexcept { return entries_.empty(); }
 
-  friend bool operator==(const Environment&, const Environment&) = default;
+  friend bool operator==(const Environment& a, const Environment& b) {
+    return a.entries_ == b.entries_;
+  }
 
 private:
   std::vector<Entry> entries_;
+  // Upper-cased key -> position in entries_.
+  std::unordered_map<std::string, std::size_t> index_;
 };
 
 // ASCII case-insensitive equality of environment variable names.

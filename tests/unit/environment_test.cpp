@@ -1,7 +1,8 @@
+#include "winsandbox/environment.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
-#include "winsandbox/environment.hpp"
 
 namespace winsandbox {
 namespace {
@@ -38,6 +39,38 @@ TEST(Environment, RejectsMalformedInput) {
   EXPECT_WS_ERROR(env.set("A=B", "x"), ErrorCode::invalid_argument, "contains '='");
   EXPECT_WS_ERROR(env.set("A", std::string_view("x\0y", 3)), ErrorCode::invalid_argument, "NUL");
   EXPECT_TRUE(env.empty());
+}
+
+}  // namespace
+}  // namespace winsandbox
+
+namespace winsandbox {
+namespace {
+
+// The index behind get()/set() must follow erase(): every later entry moves up one place.
+TEST(Environment, IndexFollowsEraseAndReinsertion) {
+  Environment env;
+  for (int i = 0; i < 5; ++i) env.set("K" + std::to_string(i), std::to_string(i));
+  env.erase("k1");
+  env.erase("missing");
+  EXPECT_EQ(env.get("K3"), "3");
+  env.set("k3", "three");
+  env.set("K1", "one");
+  const std::vector<Environment::Entry> expected{
+      {"K0", "0"}, {"K2", "2"}, {"K3", "three"}, {"K4", "4"}, {"K1", "one"}};
+  EXPECT_EQ(env.entries(), expected);
+}
+
+// A spawn request may carry tens of thousands of variables: building and reading them back is
+// linear (it was quadratic: 40 000 variables took 26 s to decode).
+TEST(Environment, ManyVariablesKeepEveryValue) {
+  Environment env;
+  constexpr int kCount = 100000;
+  for (int i = 0; i < kCount; ++i) env.set("VAR_" + std::to_string(i), std::to_string(i));
+  for (int i = 0; i < kCount; i += 997) {
+    EXPECT_EQ(env.get("var_" + std::to_string(i)), std::to_string(i));
+  }
+  EXPECT_EQ(env.entries().size(), static_cast<std::size_t>(kCount));
 }
 
 }  // namespace
