@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/legacy_adapter.hpp"
+#include "common/log.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/legacy_policy.hpp"
 
@@ -31,25 +32,34 @@ void convert_legacy_policy(const std::string& policy, const std::string& policy_
 }
 
 CaptureResult run_capture_for_permission_profile(const CaptureRequest& request) {
+  try {
 #if defined(_WIN32)
-  return win::run_sandboxed_capture(request);
+    return win::run_sandboxed_capture(request);
 #else
-  (void)request;
-  throw_unsupported_platform("run_capture_for_permission_profile");
+    (void)request;
+    throw_unsupported_platform("run_capture_for_permission_profile");
 #endif
+  } catch (const Error& error) {
+    log::refusal("capture", error);
+    throw;
+  }
 }
 
 CaptureResult run_capture_for_policy(const std::string& policy, const std::string& policy_cwd,
                                      CaptureRequest request) {
+  try {
 #if defined(_WIN32)
-  convert_legacy_policy(policy, policy_cwd, request.profile, request.binding);
-  return run_capture_for_permission_profile(request);
+    convert_legacy_policy(policy, policy_cwd, request.profile, request.binding);
 #else
-  (void)policy;
-  (void)policy_cwd;
-  (void)request;
-  throw_unsupported_platform("run_capture_for_policy");
+    (void)policy;
+    (void)policy_cwd;
+    throw_unsupported_platform("run_capture_for_policy");
 #endif
+  } catch (const Error& error) {
+    log::refusal("capture", error);
+    throw;
+  }
+  return run_capture_for_permission_profile(request);  // logs its own refusals
 }
 
 std::string capture_result_to_json(const CaptureResult& result) {

@@ -3,21 +3,26 @@
 #include "winsandbox/session.hpp"
 
 #include "api/legacy_adapter.hpp"
+#include "common/log.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
 
 Session spawn_session_for_policy(const std::string& policy, const std::string& policy_cwd,
                                  SessionRequest request) {
+  try {
 #if defined(_WIN32)
-  convert_legacy_policy(policy, policy_cwd, request.profile, request.binding);
-  return spawn_session_for_permission_profile(request);
+    convert_legacy_policy(policy, policy_cwd, request.profile, request.binding);
 #else
-  (void)policy;
-  (void)policy_cwd;
-  (void)request;
-  throw_unsupported_platform("spawn_session_for_policy");
+    (void)policy;
+    (void)policy_cwd;
+    throw_unsupported_platform("spawn_session_for_policy");
 #endif
+  } catch (const Error& error) {
+    log::refusal("session", error);
+    throw;
+  }
+  return spawn_session_for_permission_profile(request);  // logs its own refusals
 }
 
 #if !defined(_WIN32)
@@ -61,7 +66,12 @@ const std::vector<std::string>& Session::warnings() const {
 }
 
 Session spawn_session_for_permission_profile(const SessionRequest&) {
-  throw_unsupported_platform("spawn_session_for_permission_profile");
+  try {
+    throw_unsupported_platform("spawn_session_for_permission_profile");
+  } catch (const Error& error) {
+    log::refusal("session", error);
+    throw;
+  }
 }
 
 std::int32_t run_session_in_this_terminal(SessionRequest, TerminalMode, const SessionSpawner&) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/log.hpp"
 #include "win/environment_block.hpp"
 #include "win/unicode.hpp"
 #include "win/win32_error.hpp"
@@ -61,6 +62,7 @@ std::string launch_context(const LaunchRequest& request) {
 }  // namespace
 
 LaunchedProcess launch_process(const LaunchRequest& request, JobObject& job) {
+  log::TimedStep step("spawn");  // every sandboxed capture and session starts its child here
   if (request.stdio && request.pseudo_console != nullptr) {
     throw Error(ErrorCode::invalid_argument,
                 "a launch takes either redirected standard streams or a pseudo console");
@@ -151,6 +153,7 @@ LaunchedProcess launch_process(const LaunchRequest& request, JobObject& job) {
     TerminateProcess(launched.process.get(), kJobKilledExitCode);
     throw win32_error("ResumeThread", error);
   }
+  step.set_detail(fmt::format("pid {}", launched.process_id));
   return launched;
 }
 

@@ -1,5 +1,6 @@
 #include "win/sandboxed_capture.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include <windows.h>
 
+#include "common/log.hpp"
 #include "plan/capability_sid_store.hpp"
 #include "plan/denybin.hpp"
 #include "plan/program_resolution.hpp"
@@ -93,9 +95,16 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   validate(request);
   const std::unique_ptr<FileSystemView> fs = open_host_file_system();
   const WinPath cwd = command_cwd(request, *fs);
-  const ResolvedPermissions resolved =
-      resolve(request.profile, request.binding, cwd, request.env, *fs);
-  require_unelevated_read_access(resolved);
+  const ResolvedPermissions resolved = [&] {
+    log::TimedStep step("resolve");
+    ResolvedPermissions permissions =
+        resolve(request.profile, request.binding, cwd, request.env, *fs);
+    require_unelevated_read_access(permissions);
+    step.set_detail(fmt::format("{} writable root(s), network {}",
+                                permissions.writable_roots.size(),
+                                permissions.network.blocked ? "blocked" : "enabled"));
+    return permissions;
+  }();
   const std::filesystem::path home_path = std::filesystem::absolute(request.sandbox_home);
   const WinPath sandbox_home = WinPath::parse(to_utf8(home_path.wstring()));
   require_sandbox_home_outside_writable_roots(resolved, sandbox_home, *fs);
@@ -105,6 +114,7 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   // writing it is idempotent: it may happen although a later check rejects the command.
   std::optional<WinPath> denybin;
   if (resolved.network.blocked) {
+    log::TimedStep step("network stubs");
     denybin = WinPath::parse(to_utf8(ensure_denybin_directory(home_path).wstring()));
   }
 
@@ -118,33 +128,56 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
       .denybin_directory = std::move(denybin),
   };
   for (const auto& root : resolved.writable_roots) env_options.writable_roots.push_back(root.root);
-  Environment child_env = build_child_environment(request.env, env_options, *fs);
-  WinPath program = resolve_program(request.command.front(), resolved.command_cwd, child_env, *fs);
-  std::string command_line = command_line_for_program(program, request.command);
+  Environment child_env;
+  std::optional<WinPath> program;  // set by the step below
+  std::string command_line;
+  {
+    log::TimedStep step("program resolution");
+    child_env = build_child_environment(request.env, env_options, *fs);
+    program = resolve_program(request.command.front(), resolved.command_cwd, child_env, *fs);
+    command_line = command_line_for_program(*program, request.command);
+    step.set_detail(program->str());
+  }
 
   // State: SIDs, then ACLs (rolled back by the effector if a step fails).
   CapabilitySidStore sid_store(request.sandbox_home, system_random_source());
-  const CapabilitySids sids = sid_store.assign_for(resolved);
-  const std::vector<std::string> token_sids = token_capability_sids(resolved, sids);
-  // Additive: one sandbox home serves every workspace (the CLI default is per user), and a
-  // command must never pull the grants or denies of another one still running from under it.
-  // Stale allows are harmless (per-root SIDs only that root's tokens carry); stale denies fail
-  // closed.
-  Win32FileDaclAccess files;
-  sync_acls(resolved, sids, {}, request.sandbox_home, files, AclSyncMode::additive);
+  CapabilitySids sids;
+  std::vector<std::string> token_sids;
+  {
+    log::TimedStep step("capability SIDs");
+    sids = sid_store.assign_for(resolved);
+    token_sids = token_capability_sids(resolved, sids);
+    step.set_detail(fmt::format("{} on the token", token_sids.size()));
+  }
+  {
+    // Additive: one sandbox home serves every workspace (the CLI default is per user), and a
+    // command must never pull the grants or denies of another one still running from under
+    // it. Stale allows are harmless (per-root SIDs only that root's tokens carry); stale denies
+    // fail closed.
+    log::TimedStep step("ACL sync");
+    Win32FileDaclAccess files;
+    const AclSyncResult synced =
+        sync_acls(resolved, sids, {}, request.sandbox_home, files, AclSyncMode::additive);
+    step.set_detail(fmt::format("{} ACE(s) written, {} unchanged", synced.outcome.writes,
+                                synced.diff.unchanged.size()));
+  }
 
   std::vector<std::string> warnings = sid_store.warnings();
   if (resolved.network.blocked) warnings.emplace_back(kAdvisoryNetworkWarning);
   if (const auto failure = grant_null_device(token_sids)) {
     warnings.push_back("NUL device not granted to the capability SIDs: " + *failure);
   }
-  const UniqueHandle base_token = open_current_process_token();
+  SandboxToken token = [&] {
+    log::TimedStep step("token");
+    const UniqueHandle base_token = open_current_process_token();
+    return create_restricted_token(base_token.get(), RestrictedTokenSpec{token_sids, {}});
+  }();
   return PreparedLaunch{
-      .application = std::move(program),
+      .application = std::move(*program),
       .command_line = std::move(command_line),
       .cwd = resolved.command_cwd,
       .environment = std::move(child_env),
-      .token = create_restricted_token(base_token.get(), RestrictedTokenSpec{token_sids, {}}),
+      .token = std::move(token),
       .warnings = std::move(warnings),
   };
 }
@@ -156,6 +189,10 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
   const PreparedLaunch launch =
       prepare_sandboxed_launch({request.profile, request.binding, request.command, request.cwd,
                                 request.env, request.sandbox_home});
+  // Counted on the way through, so the exit record reports every byte, also past the cap.
+  std::size_t stdout_total = 0;
+  std::size_t stderr_total = 0;
+  const auto started = std::chrono::steady_clock::now();
   const win::CaptureResult captured = run_capture(win::CaptureRequest{
       .application = launch.application,
       .command_line = launch.command_line,
@@ -165,11 +202,25 @@ winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest
       .timeout = request.timeout,
       .stdin_bytes = request.stdin_bytes,
       .max_output_bytes = request.max_output_bytes,
-      .on_stdout = request.on_stdout,
-      .on_stderr = request.on_stderr,
+      .on_stdout =
+          [&](std::string_view chunk) {
+            stdout_total += chunk.size();
+            if (request.on_stdout) request.on_stdout(chunk);
+          },
+      .on_stderr =
+          [&](std::string_view chunk) {
+            stderr_total += chunk.size();
+            if (request.on_stderr) request.on_stderr(chunk);
+          },
       .cancel_requested = request.cancel_requested,
       .use_private_desktop = request.use_private_desktop,
   });
+  log::debug(
+      "exit code {} (timed out: {}, cancelled: {}) after {:.1f} ms; stdout {} bytes, "
+      "stderr {} bytes",
+      captured.exit_code, captured.timed_out, captured.cancelled,
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+      stdout_total, stderr_total);
   winsandbox::CaptureResult result;
   result.exit_code = captured.exit_code;
   result.stdout_bytes = captured.stdout_bytes;

@@ -4,6 +4,7 @@
 #include "winsandbox/session.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -11,6 +12,7 @@
 
 #include <windows.h>
 
+#include "common/log.hpp"
 #include "plan/tty_input.hpp"
 #include "win/desktop.hpp"
 #include "win/job.hpp"
@@ -58,6 +60,11 @@ struct Session::Impl {
   std::mutex output_mutex;  // guards the pulled output
   std::string stdout_bytes;
   std::string stderr_bytes;
+  // Every byte each stream delivered (the reader's; read after it is joined), for the exit
+  // record.
+  std::size_t stdout_total = 0;
+  std::size_t stderr_total = 0;
+  std::chrono::steady_clock::time_point started;
   std::vector<std::string> warnings;
   bool reaped = false;
 
@@ -91,9 +98,13 @@ struct Session::Impl {
   }
 
   // Where a stream's chunks go: the caller's callback, or the buffer take_*() empties.
-  ChunkCallback sink(ChunkCallback callback, std::string& buffer) {
-    if (callback) return callback;
-    return [this, &buffer](std::string_view chunk) {
+  ChunkCallback sink(ChunkCallback callback, std::string& buffer, std::size_t& total) {
+    return [this, callback = std::move(callback), &buffer, &total](std::string_view chunk) {
+      total += chunk.size();
+      if (callback) {
+        callback(chunk);
+        return;
+      }
       const std::lock_guard lock(output_mutex);
       buffer.append(chunk);
     };
@@ -213,10 +224,19 @@ std::optional<std::int32_t> Session::wait(std::optional<std::chrono::millisecond
   const DWORD waited = WaitForSingleObject(impl_->process.get(), ms);
   if (waited == WAIT_TIMEOUT) return std::nullopt;
   if (waited != WAIT_OBJECT_0) win::throw_last_error("WaitForSingleObject(session process)");
-  if (!impl_->reaped) impl_->reap();
+  const bool first_wait = !impl_->reaped;
+  if (first_wait) impl_->reap();
   DWORD code = 0;
   if (!GetExitCodeProcess(impl_->process.get(), &code)) {
     win::throw_last_error("GetExitCodeProcess");
+  }
+  if (first_wait) {
+    log::debug(
+        "exit code {} after {:.1f} ms; stdout {} bytes, stderr {} bytes",
+        static_cast<std::int32_t>(code),
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - impl_->started)
+            .count(),
+        impl_->stdout_total, impl_->stderr_total);
   }
   return static_cast<std::int32_t>(code);
 }
@@ -243,7 +263,9 @@ const std::vector<std::string>& Session::warnings() const {
   return impl_->warnings;
 }
 
-Session spawn_session_for_permission_profile(const SessionRequest& request) {
+namespace {
+
+Session spawn_session(const SessionRequest& request) {
   // The console is created before anything is applied: a bad size fails as bad input.
   std::optional<win::PseudoConsole> console;
   if (request.tty) {
@@ -268,10 +290,12 @@ Session spawn_session_for_permission_profile(const SessionRequest& request) {
   std::vector<OutputStream> streams;
   if (console) {
     launch_request.pseudo_console = console->get();
+    impl->started = std::chrono::steady_clock::now();
     win::LaunchedProcess child = win::launch_process(launch_request, impl->job);
     impl->process = std::move(child.process);
     impl->stdin_pipe = console->take_input();
-    streams.push_back({console->take_output(), impl->sink(request.on_stdout, impl->stdout_bytes)});
+    streams.push_back({console->take_output(),
+                       impl->sink(request.on_stdout, impl->stdout_bytes, impl->stdout_total)});
     impl->console = std::move(console);
   } else {
     win::Pipe in = win::create_pipe(win::PipeDirection::child_reads);
@@ -279,16 +303,28 @@ Session spawn_session_for_permission_profile(const SessionRequest& request) {
     win::Pipe err = win::create_pipe(win::PipeDirection::child_writes);
     launch_request.stdio =
         win::StdioHandles{in.child_end.get(), out.child_end.get(), err.child_end.get()};
+    impl->started = std::chrono::steady_clock::now();
     win::LaunchedProcess child = win::launch_process(launch_request, impl->job);
     impl->process = std::move(child.process);
     impl->stdin_pipe = std::move(in.parent_end);
-    streams.push_back(
-        {std::move(out.parent_end), impl->sink(request.on_stdout, impl->stdout_bytes)});
-    streams.push_back(
-        {std::move(err.parent_end), impl->sink(request.on_stderr, impl->stderr_bytes)});
+    streams.push_back({std::move(out.parent_end),
+                       impl->sink(request.on_stdout, impl->stdout_bytes, impl->stdout_total)});
+    streams.push_back({std::move(err.parent_end),
+                       impl->sink(request.on_stderr, impl->stderr_bytes, impl->stderr_total)});
   }
   impl->start_reader(std::move(streams));
   return Session(std::move(impl));
+}
+
+}  // namespace
+
+Session spawn_session_for_permission_profile(const SessionRequest& request) {
+  try {
+    return spawn_session(request);
+  } catch (const Error& error) {
+    log::refusal("session", error);
+    throw;
+  }
 }
 
 }  // namespace winsandbox

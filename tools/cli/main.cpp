@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli_commands.hpp"
+#include "cli_logging.hpp"
 #include "winsandbox/version.hpp"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
   CommandRunner runner;
   app.add_flag("--json", runner.global.json,
                "Machine-readable output; errors as {\"error\":{...}}");
+  LogOptions log_options;
+  add_log_options(app, log_options);
   add_profile_commands(app, runner);
   add_ipc_commands(app, runner);
   add_resolve_commands(app, runner);
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   try {
+    install_logger(log_options);
     return runner.run();
   } catch (const winsandbox::Error& e) {
     return report_error(e, runner.global);
