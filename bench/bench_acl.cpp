@@ -1,9 +1,9 @@
 // The ACL diff before every command: diff the plan against the applied state, then record what
-// the effector completed. A refresh that changes nothing must write no ACE (DESIGN §4;
-// anchors.md §3a, the top performance complaint about the reference). Case: an unchanged
-// refresh; baseline: the first, full apply of the same plan. The `ace_writes` counter is the
-// number of DACL operations the effector performs afterwards — the part that costs seconds to
-// minutes on a real tree and that this portable benchmark cannot time (Wine does not persist
+// the effector completed. A refresh that changes nothing must write no ACE
+// (docs/acl-and-sids.md#acl-diff; the top performance complaint about the reference crate). Case:
+// an unchanged refresh; baseline: the first, full apply of the same plan. The `ace_writes` counter
+// is the number of DACL operations the effector performs afterwards — the part that costs seconds
+// to minutes on a real tree and that this portable benchmark cannot time (Wine does not persist
 // file DACLs). The plan itself (resolve + plan_acl) is timed in bench_resolve.cpp.
 #include <benchmark/benchmark.h>
 

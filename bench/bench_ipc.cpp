@@ -19,7 +19,7 @@ IpcMessage output_message(std::size_t payload_bytes) {
   return IpcOutput{IpcOutputStream::standard_output, std::move(data)};
 }
 
-// The first frame of a command (the shape of reference/elevated-ipc.md §c.7).
+// The first frame of a command (the shape of docs/elevated.md#example-frames).
 IpcMessage spawn_request() {
   IpcSpawnRequest request;
   request.command = {"C:\\Program Files\\PowerShell\\7\\pwsh.exe", "-NoProfile", "-Command",

@@ -1,4 +1,5 @@
-# Third-party dependencies (DESIGN §6). Nothing is downloaded and nothing is vendored:
+# Third-party dependencies (docs/architecture.md#dependencies). Nothing is downloaded and nothing is
+# vendored:
 # * native builds and MSVC/vcpkg use the packages' CMake configs (find_package);
 # * the mingw cross build uses the Debian header trees in header-only mode, exposed through a
 #   build-time directory of symlinks (never /usr/include itself: it holds glibc headers), and

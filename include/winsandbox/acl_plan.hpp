@@ -1,7 +1,7 @@
 // The ACL plan: which ACEs the effector must hold on which paths for one command, and the diff
 // against what earlier commands already applied, so that a refresh that changes nothing writes
-// nothing (DESIGN §4: ACL work is O(roots), not O(files); anchors.md §3a).
-// Rules: reference/exec-sessions.md §6 and elevated-ipc.md §e.5, with the fixes noted below.
+// nothing (ACL work is O(roots), not O(files): docs/acl-and-sids.md#acl-diff).
+// Rules: docs/acl-and-sids.md#acl-plan.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,7 @@
 
 namespace winsandbox {
 
-// Access masks and inheritance flags of the ACEs we write (reference exec-sessions.md §6.3).
+// Access masks and inheritance flags of the ACEs we write (docs/acl-and-sids.md#ace-masks).
 //
 // | constant              | value      | bits                                                   |
 // |-----------------------|------------|--------------------------------------------------------|
@@ -71,8 +71,8 @@ struct AclEntry {
   std::uint8_t inheritance = 0;
   // The effector creates the path as an empty directory before writing the ACE when it is
   // missing: protected subpaths that do not exist yet (so the sandbox cannot create them
-  // writable — DESIGN §4; `.git` is never among them) and deny-read paths (reference §4.10).
-  // Without the flag a missing path is skipped.
+  // writable — docs/resolution.md#protected-metadata; `.git` is never among them) and deny-read
+  // paths (docs/acl-and-sids.md#acl-plan). Without the flag a missing path is skipped.
   bool create_directory_if_missing = false;
   AceOrigin origin = AceOrigin::writable_root;
 
@@ -113,7 +113,7 @@ struct AclPlan {
   friend bool operator==(const AclPlan&, const AclPlan&) = default;
 };
 
-// Builds the plan (reference exec-sessions.md §6.2 / elevated-ipc.md §e.5 steps 4–8):
+// Builds the plan (docs/acl-and-sids.md#acl-plan):
 // * allow_write on every existing writable root (resolved.acl.allow_write) for the SID of the
 //   most specific writable root containing it (its own), and for the sandbox group if set;
 // * deny_write on every read-only subpath (resolved.acl.deny_write) and missing protected

@@ -1,5 +1,5 @@
 // Capability SIDs: the random SIDs a sandbox token is restricted to, and that ACEs on disk grant
-// or deny (reference/elevated-ipc.md §d, with the DESIGN §3–4 fixes listed below).
+// or deny (docs/acl-and-sids.md#capability-sids).
 #pragma once
 
 #include <cstddef>
@@ -12,11 +12,11 @@
 
 namespace winsandbox {
 
-// One SID per writable root, keyed by the root's path identity (WinPath::identity(): DESIGN §4).
-// Roots are the *writable roots* of the resolved permissions — the bound workspace roots and
-// the other writable entries — never the command cwd. (The reference gives a root that equals
-// the command cwd a different SID from the same root reached from another cwd; here a root has
-// one SID whatever the cwd.)
+// One SID per writable root, keyed by the root's path identity (WinPath::identity():
+// docs/architecture.md#path-identity). Roots are the *writable roots* of the resolved permissions —
+// the bound workspace roots and the other writable entries — never the command cwd. (The reference
+// gives a root that equals the command cwd a different SID from the same root reached from another
+// cwd; here a root has one SID whatever the cwd.)
 struct RootCapabilitySid {
   WinPath root;
   std::string sid;  // S-1-5-21-a-b-c-d
@@ -45,8 +45,8 @@ struct CapabilitySids {
 // the token was created (TOKEN_STATISTICS.DynamicCharged; 4096 bytes for ordinary logon tokens
 // — the windows-smoke tier should assert the value it sees). SetTokenInformation(
 // TokenDefaultDacl) fails with ERROR_ALLOTTED_SPACE_EXCEEDED (1344) beyond it; the reference
-// crate hits exactly this with 147–250 writable roots (anchors.md §2a item 10; openai/codex
-// #26438, #36328).
+// crate hits exactly this with 147–250 writable roots (docs/acl-and-sids.md#token-capacity;
+// openai/codex #26438, #36328).
 //
 //   bytes = 8 (ACL header) + 20 (Everyone ACE) + 28 (logon-SID ACE) + 28 (primary group SID)
 //         + 36 per capability SID (ACE header 4 + mask 4 + SID S-1-5-21-a-b-c-d 28)

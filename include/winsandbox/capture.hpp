@@ -1,7 +1,7 @@
 // Capture: run one command inside the sandbox a permission profile describes, and return its
 // exit code and its (bounded) stdout and stderr, optionally streamed as they arrive. Behaviour:
-// reference/exec-sessions.md §2.1–2.3 and §8, profile-native first (DESIGN §2.8), with the legacy
-// policy-string entry point as a thin converter on top.
+// docs/execution.md#capture-engine profile-native first (docs/architecture.md#layers), with the
+// legacy policy-string entry point as a thin converter on top.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // The sandboxed child's environment: the caller's environment plus the rules every sandboxed
-// command needs (reference/exec-sessions.md §4, with the fixes listed below).
+// command needs (docs/execution.md#child-environment).
 #pragma once
 
 #include <optional>
@@ -55,10 +55,10 @@ struct ChildEnvironmentOptions {
 //    for the one containing each writable root (details below).
 // 5. Unelevated backend with the network blocked: the advisory no-network variables (below).
 //
-// Keys are matched case-insensitively everywhere (Windows semantics; DESIGN §4); PATH and
-// PATHEXT, when rewritten, are stored under those upper-case spellings and any other spelling
-// is dropped. The child's own PATH / PATHEXT are used: the host values are never consulted
-// again after step 3.
+// Keys are matched case-insensitively everywhere (Windows semantics;
+// docs/execution.md#child-environment); PATH and PATHEXT, when rewritten, are stored under those
+// upper-case spellings and any other spelling is dropped. The child's own PATH / PATHEXT are used:
+// the host values are never consulted again after step 3.
 //
 // Git safe.directory (step 4). The sandbox account does not own the user's repositories, so
 // git refuses them ("dubious ownership") unless told they are safe. For each start directory
@@ -104,7 +104,7 @@ struct DenybinStub {
   std::string content;    // exact bytes (CRLF line ends)
 };
 
-// `ssh` and `scp` as `.bat` and `.cmd`. Real CRLF line ends: per exec-sessions.md §4.2 the
+// `ssh` and `scp` as `.bat` and `.cmd`. Real CRLF line ends (docs/execution.md#network-stubs): the
 // reference writes the characters `\r\n` literally, so cmd.exe reads one `@echo off...` line,
 // echoes it and does not fail.
 const std::vector<DenybinStub>& denybin_stubs();

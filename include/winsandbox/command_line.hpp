@@ -20,7 +20,7 @@ namespace winsandbox {
 // doubled. argv[0] cannot contain `"` (no parser can give it back, and no Windows file name
 // holds one): Error(invalid_argument).
 //
-// Every other argument follows exec-sessions.md §5.1 byte for byte: it is emitted as is
+// Every other argument follows docs/execution.md#quoting: it is emitted as is
 // unless it is empty or contains space, tab, LF, CR or `"`; otherwise it is wrapped in `"`,
 // each `"` becomes `\"` with the backslashes before it doubled, and backslashes before the
 // closing quote are doubled. The output never contains `""` inside a quoted argument, the one

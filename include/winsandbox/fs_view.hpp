@@ -1,4 +1,4 @@
-// FileSystemView: the only way the portable layers look at a disk (DESIGN §2.3).
+// FileSystemView: the only way the portable layers look at a disk (docs/architecture.md#layers).
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // Runner IPC protocol v2: the typed messages exchanged between the parent and
 // winsandbox-runner.exe over its two byte-mode pipes, and their frame codec
-// (reference/elevated-ipc.md §c).
+// (docs/elevated.md#ipc-messages).
 //
 // Frame: a little-endian u32 body length, then exactly that many bytes of UTF-8 JSON; the body
 // is at most kMaxFrameBytes. Body: the envelope {"version":2,"type":<type>,"payload":{...}}.
@@ -69,7 +69,8 @@ struct IpcSpawnRequest {
   Environment env;                   // the complete child environment (JSON object)
   // The caller's profile as given (not materialized), in the model's JSON codec.
   PermissionProfile permission_profile;
-  // Anchor of the profile's symbolic project roots (DESIGN §3); absolute (validated).
+  // Anchor of the profile's symbolic project roots (docs/architecture.md#binding-rule); absolute
+  // (validated).
   std::string permission_profile_cwd;
   // Workspace roots, when there is more than one; absolute (validated). Absent ⇒
   // [permission_profile_cwd]. Omitted from the JSON when nullopt; `null` decodes as nullopt.

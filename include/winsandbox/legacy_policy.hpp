@@ -1,5 +1,5 @@
 // Legacy SandboxPolicy and policy strings, kept as thin adapters over PermissionProfile
-// (reference/profile-resolution.md §2).
+// (docs/profiles.md#legacy-policies).
 #pragma once
 
 #include <string>
@@ -54,15 +54,15 @@ SandboxPolicy policy_from_json(std::string_view json);
 // Error(invalid_policy): they cannot be sandboxed.
 SandboxPolicy parse_policy_string(std::string_view text);
 
-// Legacy policy → profile (reference §2.5–2.6). For workspace-write the profile also carries
-// concrete read carve-outs for `cwd` (its `.codex` always; `.git` and `.agents` when `fs`
+// Legacy policy → profile (docs/profiles.md#legacy-bridges). For workspace-write the profile also
+// carries concrete read carve-outs for `cwd` (its `.codex` always; `.git` and `.agents` when `fs`
 // shows them) and for each configured writable root.
 PermissionProfile profile_from_legacy_policy(const SandboxPolicy& policy, const WinPath& cwd,
                                              const FileSystemView& fs);
 
-// Profile → legacy policy (reference §2.6). Lossy: deny entries and read carve-outs are
-// dropped. A profile that writes outside the workspace root without making the workspace root
-// writable cannot be expressed and throws Error(unsupported_legacy_projection).
+// Profile → legacy policy (docs/profiles.md#legacy-bridges). Lossy: deny entries and read
+// carve-outs are dropped. A profile that writes outside the workspace root without making the
+// workspace root writable cannot be expressed and throws Error(unsupported_legacy_projection).
 SandboxPolicy legacy_policy_from_profile(const PermissionProfile& profile, const WinPath& cwd);
 
 }  // namespace winsandbox

@@ -25,16 +25,16 @@ enum class WinPathKind { drive, unc, device };
 // * `.` components are dropped and `..` folds the previous component; `..` never climbs
 //   above the root (`C:\..\x` is `C:\x`, as Win32 does);
 // * the `\\?\` / `\??\` verbatim prefixes are stripped for drive and UNC paths, so each file
-//   has one spelling (DESIGN §4);
+//   has one spelling (docs/architecture.md#path-identity);
 // * the drive letter is upper-cased; other components keep their case for display;
 // * no trailing separator except on a bare root (`C:\`, `\\server\share\`).
 // The filesystem is never touched. Relative, drive-relative (`C:x`) and rooted (`\x`)
 // inputs are rejected with ErrorCode::relative_path; malformed ones (empty, embedded NUL,
 // `\\server` without share, invalid UTF-8) with ErrorCode::invalid_path.
 //
-// Identity (DESIGN §4): two paths are the same file name iff their `identity()` strings are
-// equal: case-insensitive (simple Unicode upper-casing), verbatim prefix stripped, no
-// trailing separator. `==`, `<`, `hash` and `is_within` all use identity.
+// Identity (docs/architecture.md#path-identity): two paths are the same file name iff their
+// `identity()` strings are equal: case-insensitive (simple Unicode upper-casing), verbatim prefix
+// stripped, no trailing separator. `==`, `<`, `hash` and `is_within` all use identity.
 class WinPath {
 public:
   // Parses a UTF-8 absolute path. Throws Error(relative_path | invalid_path).
@@ -48,7 +48,7 @@ public:
 
   // Display form: `C:\repo\x`, `\\server\share\x`, `\\.\pipe\x`.
   const std::string& str() const noexcept { return display_; }
-  // Case-folded identity key (DESIGN §4).
+  // Case-folded identity key (docs/architecture.md#path-identity).
   const std::string& identity() const noexcept { return identity_; }
 
   // The root: `C:\`, `\\server\share\`, `\\.\pipe` (device: `\\.\` + first name).

@@ -1,5 +1,5 @@
 // PermissionProfile: what a sandboxed command may read, write and reach on the network.
-// Wire-compatible with the reference JSON (reference/profile-resolution.md §1).
+// Wire-compatible with the reference JSON (docs/profiles.md#wire-format).
 #pragma once
 
 #include <cstdint>
@@ -79,8 +79,8 @@ inline constexpr std::string_view kProjectRootsGlobPrefix = "codex-project-roots
 // Where an entry applies. JSON tagged by "type": path | glob_pattern | special.
 using FileSystemPath = std::variant<FileSystemSpecialPath, WinPath, GlobPattern>;
 
-// True when two paths name the same target (reference §3.3): equal exact paths, equal
-// specials, equal globs, or `:root` and a bare drive/share root.
+// True when two paths name the same target (docs/profiles.md#same-target-rule): equal exact paths,
+// equal specials, equal globs, or `:root` and a bare drive/share root.
 bool shares_target(const FileSystemPath& a, const FileSystemPath& b);
 
 struct FileSystemSandboxEntry {
@@ -120,7 +120,7 @@ struct ExternalProfile {
   friend bool operator==(const ExternalProfile&, const ExternalProfile&) = default;
 };
 
-// How a profile is enforced (reference §1.8 `SandboxEnforcement`).
+// How a profile is enforced (docs/profiles.md#enforcement-kinds).
 enum class SandboxEnforcement { managed, disabled, external };
 
 // The runtime filesystem policy the reference pairs with a network policy
@@ -148,7 +148,7 @@ public:
   static PermissionProfile read_only();
   // workspace_write_with({}, restricted, false, false).
   static PermissionProfile workspace_write();
-  // The reference workspace-write entry list (reference §2.5): root=read,
+  // The reference workspace-write entry list (docs/profiles.md#workspace-write): root=read,
   // project_roots=write, slash_tmp=write (unless excluded), tmpdir=write (unless excluded),
   // each extra root=write, project_roots/{.git,.agents,.codex}=read, then the existing
   // protected metadata of each extra root (looked up in `fs`) as read carve-outs.
@@ -156,7 +156,7 @@ public:
                                                 NetworkAccess network, bool exclude_tmpdir,
                                                 bool exclude_slash_tmp, const FileSystemView& fs);
 
-  // Rebuilds a profile from runtime permissions (reference §1.8):
+  // Rebuilds a profile from runtime permissions (docs/profiles.md#enforcement-kinds):
   // | file system kind | enforcement | result                          |
   // |------------------|-------------|---------------------------------|
   // | external_sandbox | any         | external{network}               |
@@ -186,7 +186,7 @@ private:
   Variant value_;
 };
 
-// JSON codec (reference §1). Output is compact and byte-identical to the reference
+// JSON codec (docs/profiles.md#wire-format). Output is compact and byte-identical to the reference
 // serialization. Input errors throw Error(invalid_profile) naming the JSON path, e.g.
 // `$.file_system.entries[2].path.path: expected an absolute path, got "docs"`.
 std::string profile_to_json(const PermissionProfile& profile);

@@ -1,6 +1,6 @@
 // resolve(): a permission profile + its binding + the command's cwd and environment + a
 // filesystem view → the Windows-native permissions the sandbox must enforce.
-// Rules: reference/profile-resolution.md §3–5 and §7, with DESIGN §3–4 where they differ.
+// Rules: docs/resolution.md#pipeline.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,8 @@
 namespace winsandbox {
 
 // What symbolic `:project_roots` entries (and `codex-project-roots://` globs) bind to: the
-// workspace roots — never the command cwd (DESIGN §3). Roots must be absolute and local.
+// workspace roots — never the command cwd (docs/architecture.md#binding-rule). Roots must be
+// absolute and local.
 struct ProfileBinding {
   std::vector<WinPath> workspace_roots;
 
@@ -128,7 +129,7 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
 // The elevated backend confines writes with ACLs but cannot confine reads (it grants read roots,
 // it does not deny the rest of the disk), so it accepts only profiles under which the command
 // cwd's filesystem root is readable: readable per the bound entries and not denied by a deny-read
-// path or glob (reference §4.1.4, era E; issue #42184 showed the silent widening otherwise).
+// path or glob (docs/resolution.md#elevated-read-check).
 // Throws Error(root_read_required) naming the root and the deciding rule.
 void validate_elevated_read_access(const ResolvedPermissions& resolved, const FileSystemView& fs);
 

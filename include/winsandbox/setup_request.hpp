@@ -1,7 +1,7 @@
 // The setup request: what the elevated setup helper (winsandbox-setup.exe) must provision and
 // grant for a command, and the setup marker that records what a full setup provisioned, so that
 // drift (another proxy port, local binding switched on) asks for a new elevated setup
-// (reference/elevated-ipc.md §b.2, §e.2–e.7, with the differences noted below).
+// (docs/elevated.md#setup-request).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,8 @@ namespace winsandbox {
 // provisioned state is unknown: a full setup runs again.
 inline constexpr std::uint32_t kSetupVersion = 1;
 
-// Local accounts and group the elevated backend runs commands under (DESIGN §1).
+// Local accounts and group the elevated backend runs commands under
+// (docs/elevated.md#sandbox-accounts).
 struct SandboxAccounts {
   std::string offline_username = "WinSandboxOffline";
   std::string online_username = "WinSandboxOnline";
@@ -43,7 +44,8 @@ struct SetupRequest {
   std::uint32_t version = kSetupVersion;
   SandboxAccounts accounts;
   WinPath sandbox_home;
-  // The bound workspace roots (what `:project_roots` meant for this command; DESIGN §3).
+  // The bound workspace roots (what `:project_roots` meant for this command;
+  // docs/architecture.md#binding-rule).
   std::vector<WinPath> workspace_roots;
   // Which account runs the command: the helper configures the offline account's firewall.
   NetworkIdentity network_identity = NetworkIdentity::offline;

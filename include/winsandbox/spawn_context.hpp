@@ -1,7 +1,7 @@
 // The elevated spawn context: everything the parent prepares before it starts
 // winsandbox-runner.exe as a sandbox account — capability SIDs, the setup request, the child
 // environment, the command line — and the runner's `spawn_request`
-// (reference/elevated-ipc.md §b.1 steps 2–9, §b.3 step 2, with the fixes of §i.4).
+// (docs/elevated.md#spawn-context).
 // Credentials are not fetched here: the Win32 layer supplies them later.
 #pragma once
 
@@ -60,7 +60,8 @@ struct ElevatedSpawnContext {
 };
 
 // Prepares the context for running `command` in `cwd` under `resolved` (which must have been
-// resolved against the profile's binding, never the command cwd: DESIGN §3):
+// resolved against the profile's binding, never the command cwd:
+// docs/architecture.md#binding-rule):
 // * env = build_child_environment(env, elevated backend, network from `resolved`, safe.directory
 //   for `cwd` and the writable roots, inherited PATH/PATHEXT from `overrides`);
 // * setup_request = build_setup_request(resolved, sandbox_home, <that env>, fs, overrides.setup);
@@ -89,7 +90,7 @@ struct SpawnRequestOptions {
   bool use_private_desktop = false;
 };
 
-// The runner's first frame (reference §b.1 step 9, §i.4): the caller's *unmaterialized*
+// The runner's first frame (docs/elevated.md#spawn-request): the caller's *unmaterialized*
 // profile with its binding — permission_profile_cwd = the first workspace root, and
 // workspace_roots only when there are several — so the runner resolves exactly as the parent
 // did; sandbox_home = context.sandbox_base (the runner's log dir), real_sandbox_home =

@@ -1,4 +1,4 @@
-// Runner IPC framing (reference/elevated-ipc.md §c.3): u32 little-endian body length, then the
+// Runner IPC framing (docs/elevated.md#ipc-framing): u32 little-endian body length, then the
 // JSON body. The length is checked against kMaxFrameBytes before the body is read, so a hostile
 // or corrupt prefix never makes us allocate more than 8 MiB.
 #include <array>

@@ -1,4 +1,4 @@
-// JSON codec of the runner IPC messages (reference/elevated-ipc.md §c.4). The envelope is
+// JSON codec of the runner IPC messages (docs/elevated.md#ipc-messages). The envelope is
 // adjacently tagged: {"version":2,"type":<snake_case>,"payload":{...}}.
 #include <limits>
 #include <utility>

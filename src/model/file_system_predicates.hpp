@@ -1,4 +1,4 @@
-// Whole-policy predicates over restricted filesystem entries (reference §3.4).
+// Whole-policy predicates over restricted filesystem entries (docs/profiles.md#full-disk-write).
 #pragma once
 
 #include "winsandbox/profile.hpp"

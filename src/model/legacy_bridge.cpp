@@ -1,4 +1,4 @@
-// PermissionProfile <-> legacy SandboxPolicy (reference §2.5–2.6).
+// PermissionProfile <-> legacy SandboxPolicy (docs/profiles.md#legacy-bridges).
 #include <algorithm>
 
 #include "common/overloaded.hpp"
@@ -165,7 +165,9 @@ SandboxPolicy legacy_policy_from_profile(const PermissionProfile& profile, const
   return std::visit(
       Overloaded{
           [](const DisabledProfile&) -> SandboxPolicy { return DangerFullAccessPolicy{}; },
-          [](const ExternalProfile& p) -> SandboxPolicy { return ExternalSandboxPolicy{p.network}; },
+          [](const ExternalProfile& p) -> SandboxPolicy {
+            return ExternalSandboxPolicy{p.network};
+          },
           [&](const ManagedProfile& p) -> SandboxPolicy {
             if (std::holds_alternative<UnrestrictedFileSystem>(p.file_system)) {
               if (p.network == NetworkAccess::enabled) return DangerFullAccessPolicy{};

@@ -33,7 +33,7 @@ FileSystemSpecialPath special_from_json_value(const JsonCursor& cursor) {
   if (kind == "project_roots") {
     return FileSystemSpecialPath::project_roots(optional_string(cursor, "subpath"));
   }
-  // Removed variant, still accepted on input (reference §1.3).
+  // Removed variant, still accepted on input (docs/profiles.md#input-aliases).
   if (kind == "current_working_directory") return FileSystemSpecialPath::project_roots();
   if (kind == "tmpdir") return FileSystemSpecialPath::tmpdir();
   if (kind == "slash_tmp") return FileSystemSpecialPath::slash_tmp();
@@ -56,7 +56,8 @@ std::vector<FileSystemSandboxEntry> entries_from_json_value(const JsonCursor& cu
   std::vector<FileSystemSandboxEntry> entries;
   const auto count = cursor.array().size();
   entries.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) entries.push_back(entry_from_json_value(cursor.element(i)));
+  for (std::size_t i = 0; i < count; ++i)
+    entries.push_back(entry_from_json_value(cursor.element(i)));
   return entries;
 }
 
@@ -104,7 +105,8 @@ RestrictedFileSystem legacy_file_system_from_json_value(const JsonCursor& cursor
   return fs;
 }
 
-// The untagged legacy rollout shape (reference §1.8): always a managed restricted profile.
+// The untagged legacy rollout shape (docs/profiles.md#input-aliases): always a managed restricted
+// profile.
 PermissionProfile legacy_profile_from_json_value(const JsonCursor& cursor) {
   cursor.reject_unknown_fields({"network", "file_system"});
   NetworkAccess network = NetworkAccess::restricted;

@@ -1,4 +1,4 @@
-// Protected metadata inside a writable root (reference §3.7, DESIGN §4).
+// Protected metadata inside a writable root (docs/resolution.md#protected-metadata).
 #pragma once
 
 #include <array>

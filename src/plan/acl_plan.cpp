@@ -74,7 +74,7 @@ std::vector<RootSid> root_sids(const ResolvedPermissions& resolved, const Capabi
   return result;
 }
 
-// The SID of the most specific root containing `path` (reference §6.2 step 2).
+// The SID of the most specific root containing `path` (docs/acl-and-sids.md#acl-plan).
 const std::string* most_specific_root_sid(const std::vector<RootSid>& roots, const WinPath& path) {
   const RootSid* best = nullptr;
   for (const auto& root : roots) {
@@ -86,7 +86,7 @@ const std::string* most_specific_root_sid(const std::vector<RootSid>& roots, con
   return best ? &best->sid : nullptr;
 }
 
-// Root SIDs whose root overlaps `path`; all root SIDs if none does (reference §6.2 step 3).
+// Root SIDs whose root overlaps `path`; all root SIDs if none does (docs/acl-and-sids.md#acl-plan).
 std::vector<std::string> deny_write_sids(const std::vector<RootSid>& roots, const WinPath& path) {
   std::vector<std::string> overlapping;
   for (const auto& root : roots) {
@@ -142,7 +142,8 @@ AclPlan plan_acl(const ResolvedPermissions& resolved, const CapabilitySids& sids
   EntrySet entries;
   for (const auto& path : resolved.acl.allow_write) {
     const std::string* sid = most_specific_root_sid(roots, path);
-    if (!sid) continue;  // not under a writable root: nothing to grant (reference §6.2)
+    if (!sid)
+      continue;  // not under a writable root: nothing to grant (docs/acl-and-sids.md#acl-plan)
     entries.add(make_acl_entry(path, *sid, AceKind::allow_write, AceOrigin::writable_root));
     if (group) {
       entries.add(make_acl_entry(path, *group, AceKind::allow_write, AceOrigin::writable_root));

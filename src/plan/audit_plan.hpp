@@ -1,5 +1,5 @@
-// The world-writable audit (reference/exec-sessions.md §6.6): a sandbox token carries Everyone
-// (S-1-1-0) among its restricting SIDs, so a directory whose DACL lets Everyone write is
+// The world-writable audit (docs/acl-and-sids.md#world-writable-audit): a sandbox token carries
+// Everyone (S-1-1-0) among its restricting SIDs, so a directory whose DACL lets Everyone write is
 // writable by every sandboxed command. The audit finds such directories near where commands
 // run, within a fixed budget, and the ACL plan denies the token's capability SIDs write access
 // to the ones outside the writable roots.
@@ -41,8 +41,9 @@ public:
   virtual bool is_everyone_writable(const WinPath& directory) = 0;
 };
 
-// Budget (reference §6.6 and §10): the scan stops when it has run longer than `time_budget` or
-// made `max_checks` checks, and reads at most `max_entries_per_directory` names of a listing.
+// Budget (docs/acl-and-sids.md#world-writable-audit): the scan stops when it has run longer than
+// `time_budget` or made `max_checks` checks, and reads at most `max_entries_per_directory` names of
+// a listing.
 struct AuditLimits {
   std::chrono::milliseconds time_budget{2000};
   std::size_t max_checks = 50'000;

@@ -1,5 +1,5 @@
 // CapabilitySidStore: the persistent capability SIDs of one sandbox home,
-// `<sandbox_home>/cap_sids.json` (reference/elevated-ipc.md §d.2, redesigned: see below).
+// `<sandbox_home>/cap_sids.json` (docs/acl-and-sids.md#sid-store).
 #pragma once
 
 #include <chrono>
@@ -18,7 +18,8 @@
 
 namespace winsandbox {
 
-// What the file holds. Keys of `writable_roots` are WinPath identities (DESIGN §4: upper-case,
+// What the file holds. Keys of `writable_roots` are WinPath identities
+// (docs/architecture.md#path-identity: upper-case,
 // `\` separators, no verbatim prefix, no trailing separator), so every spelling of a root maps
 // to one SID.
 struct StoredCapabilitySids {

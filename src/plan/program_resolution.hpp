@@ -1,5 +1,5 @@
 // Program resolution: which file a command's argv[0] names, decided from the *child's* PATH,
-// PATHEXT and cwd (reference/exec-sessions.md §5.2-5.4), so the spawn can pass an explicit
+// PATHEXT and cwd (docs/execution.md#program-resolution), so the spawn can pass an explicit
 // lpApplicationName instead of letting CreateProcess search the parent's PATH and directories.
 #pragma once
 

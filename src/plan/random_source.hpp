@@ -1,6 +1,6 @@
 // RandomSource: where capability SIDs (and anything else that must be unguessable) get their
-// bytes. DESIGN §4: a CSPRNG, never a seeded PRNG. Tests inject a deterministic source so that
-// golden SIDs are exact.
+// bytes. docs/acl-and-sids.md#randomness: a CSPRNG, never a seeded PRNG. Tests inject a
+// deterministic source so that golden SIDs are exact.
 #pragma once
 
 #include <cstddef>

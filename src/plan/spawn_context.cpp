@@ -56,7 +56,7 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
   }
   std::string command_line = quote_command_line(command);
   // The elevated backend grants read roots but cannot deny reads elsewhere: refuse profiles
-  // that would silently read more than they allow (reference §7.8).
+  // that would silently read more than they allow (docs/resolution.md#elevated-read-check).
   validate_elevated_read_access(resolved, fs);
   // The setup request drops such roots, but the token and the ACL plan would still carry them.
   require_sandbox_home_outside_writable_roots(resolved, sandbox_home, fs);

@@ -1,5 +1,5 @@
 // What the bytes a caller writes to a ConPTY session become before they reach the pseudo
-// console (reference/exec-sessions.md §5.5). Callers write Unix-style text (`ls\n`); a Windows
+// console (docs/execution.md#tty-input). Callers write Unix-style text (`ls\n`); a Windows
 // console ends a line at CR and erases with DEL, so:
 //
 // | input byte                 | written   |

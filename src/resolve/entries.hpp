@@ -1,5 +1,6 @@
-// Concrete entries: a profile's entries after binding (DESIGN §3), `:tmpdir` expansion and
-// canonicalization, and the access rules evaluated over them (reference §3.2).
+// Concrete entries: a profile's entries after binding (docs/architecture.md#binding-rule),
+// `:tmpdir` expansion and canonicalization, and the access rules evaluated over them
+// (docs/resolution.md#access-rules).
 #pragma once
 
 #include <cstddef>
@@ -45,7 +46,8 @@ std::vector<FileSystemSandboxEntry> bind_project_roots(
     const std::vector<WinPath>& workspace_roots);
 
 // The TEMP/TMP directories of the child environment: keys case-insensitive, absolute values
-// only, environment order. The host environment is never consulted (DESIGN §4).
+// only, environment order. The host environment is never consulted
+// (docs/resolution.md#temp-and-tmp).
 std::vector<WinPath> temp_directories(const Environment& child_env);
 
 // Replaces each `:tmpdir` entry by one exact entry per directory of `temp_dirs` (in order) and

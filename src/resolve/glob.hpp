@@ -1,5 +1,5 @@
-// Deny-read glob patterns (reference §3.10, §4.9): compiled once, matched case-insensitively
-// against WinPaths, and expanded over a FileSystemView.
+// Deny-read glob patterns (docs/resolution.md#deny-read-globs): compiled once, matched
+// case-insensitively against WinPaths, and expanded over a FileSystemView.
 #pragma once
 
 #include <cstdint>

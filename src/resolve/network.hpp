@@ -1,4 +1,4 @@
-// Network part of resolution (reference §4.4): identity and loopback proxy ports.
+// Network part of resolution (docs/resolution.md#network): identity and loopback proxy ports.
 #pragma once
 
 #include <cstdint>

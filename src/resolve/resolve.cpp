@@ -32,7 +32,8 @@ private:
   std::unordered_set<WinPath> seen_;
 };
 
-// UNC shares and remote drives cannot carry our ACLs reliably (reference §4.7).
+// UNC shares and remote drives cannot carry our ACLs reliably
+// (docs/resolution.md#unc-and-remote-drives).
 void require_local(const WinPath& path, const FileSystemView& fs, std::string_view what) {
   if (path.kind() == WinPathKind::device) {
     throw Error(ErrorCode::invalid_path,
@@ -106,7 +107,8 @@ std::vector<std::string> deny_globs(const std::vector<FileSystemSandboxEntry>& e
   std::unordered_set<std::string> seen;
   for (const auto& entry : entries) {
     const auto* glob = std::get_if<GlobPattern>(&entry.path);
-    if (!glob || entry.access != Mode::deny) continue;  // globs only ever deny (reference §1.4)
+    if (!glob || entry.access != Mode::deny)
+      continue;  // globs only ever deny (docs/resolution.md#deny-read-globs)
     std::string pattern = glob->pattern;
     require_meaningful_base(pattern);
     if (!WinPath::looks_absolute(pattern)) {
@@ -235,7 +237,8 @@ std::vector<WritableRoot> writable_roots(const ConcreteEntries& concrete,
 
   std::vector<UniquePaths> subpaths(roots.size());
   for (std::size_t i = 0; i < roots.size(); ++i) {
-    // Built-in protection; an explicit entry for one of these paths wins (reference §3.5).
+    // Built-in protection; an explicit entry for one of these paths wins
+    // (docs/resolution.md#protected-metadata).
     for (const auto& subpath :
          default_read_only_subpaths(roots[i], {true, true, true}, fs, roots)) {
       if (!concrete.has_entry_at(subpath)) subpaths[i].add(subpath);
@@ -380,7 +383,7 @@ PathVerdict explain(const ResolvedPermissions& resolved, const WinPath& path,
       "entry " + entry->path.str() + " = " + std::string(access_mode_name(entry->access));
   verdict.read = can_read(entry->access);
   // Deny-read ACEs sit on objects, so a path is denied if either spelling — as given or
-  // canonical — matches a denied path or glob (reference §3.10).
+  // canonical — matches a denied path or glob (docs/resolution.md#deny-read-globs).
   for (const WinPath* spelling : std::initializer_list<const WinPath*>{&path, &verdict.path}) {
     for (const auto& denied : resolved.deny_read) {
       if (verdict.read && spelling->is_within(denied)) {

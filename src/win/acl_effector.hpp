@@ -1,6 +1,6 @@
 // The ACL effector: makes the DACLs on disk hold what an AclDiff (plan layer) asks for, one ACE
 // at a time, and records what it did in the applied state. Behaviour: reference
-// exec-sessions.md §6.3–6.4 and elevated-ipc.md §d.5, with the DESIGN §4 fixes:
+// crate's effector (docs/acl-and-sids.md#effector), with these fixes:
 //
 // * check before write: an ACE already present (explicit, same type, SID, mask and
 //   inheritance) is not written again, so an unchanged refresh writes no DACL;

@@ -1,6 +1,6 @@
 // The capture engine: run one command to completion (or timeout / cancellation) and return its
-// exit code and its stdout and stderr, each bounded. Behaviour: reference/exec-sessions.md
-// §2.1, §3.2, §3.3, §3.5, §8.1, with the DESIGN §4 fixes (64-bit timeouts, bounded output).
+// exit code and its stdout and stderr, each bounded. Behaviour: docs/execution.md#capture-engine
+// with the fixes of docs/architecture.md#deliberate-differences (64-bit timeouts, bounded output).
 //
 // How it runs: one job per capture, three pipes (our ends overlapped), and one loop on the
 // calling thread that waits on the process, every pending read and the pending stdin write at

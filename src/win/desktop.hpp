@@ -1,6 +1,6 @@
 // The desktop a sandboxed child's windows live on. A child on the user's desktop can send
 // window messages to, and read the screen of, every other program there; a private desktop
-// cuts that off. Behaviour: reference/exec-sessions.md §3.4.
+// cuts that off. Behaviour: docs/execution.md#desktop.
 #pragma once
 
 #include <string>

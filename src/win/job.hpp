@@ -1,6 +1,6 @@
 // JobObject: the container every sandboxed process tree runs in, so a timeout, a cancellation
 // or the owner going away ends the whole tree, not just the root process.
-// Behaviour: reference/exec-sessions.md §3.3, with one deliberate difference: no
+// Behaviour: docs/execution.md#job-object, with one deliberate difference: no
 // JOB_OBJECT_LIMIT_BREAKAWAY_OK. With it, a child could start a grandchild with
 // CREATE_BREAKAWAY_FROM_JOB and escape kill-on-timeout; a sandbox has no reason to allow that.
 #pragma once

@@ -92,9 +92,9 @@ LaunchedProcess launch_process(const LaunchRequest& request, JobObject& job) {
   } else if (request.pseudo_console != nullptr) {
     // Our own standard handles must not reach the child: without STARTF_USESTDHANDLES it
     // would get our (possibly redirected) std handle values. The pseudo console provides its
-    // streams; INVALID_HANDLE_VALUE as the reference does (§3.6). Wine 8 does not attach the
-    // child's std handles to the pseudo console with any of the variants (see the launcher
-    // test), so this part is proven on Windows only.
+    // streams; INVALID_HANDLE_VALUE as the reference does (docs/execution.md#process-launcher).
+    // Wine 8 does not attach the child's std handles to the pseudo console with any of the variants
+    // (see the launcher test), so this part is proven on Windows only.
     startup.StartupInfo.dwFlags |= STARTF_USESTDHANDLES;
     startup.StartupInfo.hStdInput = INVALID_HANDLE_VALUE;
     startup.StartupInfo.hStdOutput = INVALID_HANDLE_VALUE;

@@ -1,5 +1,5 @@
 // Starting one child process inside a job: the single CreateProcess* call site of the library.
-// Behaviour: reference/exec-sessions.md §3.2 and §3.6, except that the child joins its job by
+// Behaviour: docs/execution.md#process-launcher, except that the child joins its job by
 // a suspended start (create suspended -> assign to the job -> resume) instead of the job-list
 // attribute, so it has run no instruction outside the job on any Windows version.
 #pragma once

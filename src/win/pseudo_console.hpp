@@ -1,7 +1,7 @@
 // A pseudo console (ConPTY) with our ends of its two pipes. The command attached to it sees a
 // real console; everything it prints arrives on the output pipe as UTF-8 text with VT
 // sequences (stdout and stderr merged), and the bytes written to the input pipe are what the
-// console reads as keyboard input. Behaviour: reference/exec-sessions.md §3.6.
+// console reads as keyboard input. Behaviour: docs/execution.md#pseudo-console.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Unpredictable bytes from the system CSPRNG (BCryptGenRandom), for object names that must not
-// be guessable (pipes, desktops). DESIGN §4: never a seeded PRNG.
+// be guessable (pipes, desktops). docs/acl-and-sids.md#randomness: never a seeded PRNG.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // The one restricted-token builder every spawn path uses (capture, session, elevated runner,
 // unelevated), and the token queries the tests use to prove what a child received.
-// Behaviour: reference/exec-sessions.md §3.1 and reference/elevated-ipc.md §d.4.
+// Behaviour: docs/execution.md#restricted-token.
 #pragma once
 
 #include <functional>

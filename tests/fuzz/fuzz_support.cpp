@@ -51,7 +51,7 @@ CapabilitySids sids_for(const ResolvedPermissions& resolved) {
 }
 
 // A plan's entries are sorted and no two are the same ACE; a full apply, recorded, makes the
-// next refresh with the same plan a no-op (the O(roots) refresh of DESIGN §4).
+// next refresh with the same plan a no-op (the O(roots) refresh of docs/acl-and-sids.md#acl-diff).
 void check_plan(const AclPlan& plan) {
   for (std::size_t i = 1; i < plan.entries.size(); ++i) {
     WS_FUZZ_CHECK(!plan.entries[i - 1].same_ace(plan.entries[i]),
@@ -106,8 +106,9 @@ void check_resolved(const ResolvedPermissions& resolved, const FileSystemView& f
     verdicts.push_back(explain(resolved, path, fs));
   }
   // A deny-read path is unreadable, also when it reaches through a junction or symlink (glob
-  // matches are reported by their lexical path, reference §4.9; explain() denies either
-  // spelling — regressions/fuzz_snapshot_resolve/deny_glob_matches_junction_to_workspace).
+  // matches are reported by their lexical path, docs/resolution.md#deny-read-globs; explain()
+  // denies either spelling —
+  // regressions/fuzz_snapshot_resolve/deny_glob_matches_junction_to_workspace).
   for (std::size_t i = 0; i < resolved.deny_read.size() && i < 8; ++i) {
     const WinPath& path = resolved.deny_read[i];
     WS_FUZZ_CHECK(!explain(resolved, path, fs).read, "a deny-read path is readable: " + path.str());

@@ -1,7 +1,8 @@
-// The example frames of reference/elevated-ipc.md §c.7, byte for byte, with our two renamed
-// spawn_request fields (codex_home → sandbox_home, real_codex_home → real_sandbox_home: +4
-// bytes, so its prefix is fa 01 00 00 instead of the reference's f6 01 00 00). The prefixes are
-// written out as hex from the reference, not computed, so they check the length encoding.
+// The example frames of the reference crate (docs/elevated.md#example-frames), byte for byte, with
+// our two renamed spawn_request fields (codex_home → sandbox_home, real_codex_home →
+// real_sandbox_home: +4 bytes, so its prefix is fa 01 00 00 instead of the reference's f6 01 00
+// 00). The prefixes are written out as hex from the reference, not computed, so they check the
+// length encoding.
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
-// Runner IPC v2 framing: byte-exact §c.7 frames, the 8 MiB limit (checked before the body is
-// read), truncation, clean EOF, and FrameReader/FrameWriter over streams.
+// Runner IPC v2 framing: byte-exact example frames (docs/elevated.md#example-frames), the 8 MiB
+// limit (checked before the body is read), truncation, clean EOF, and FrameReader/FrameWriter over
+// streams.
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -94,7 +95,7 @@ TEST(IpcFrame, LengthPrefixIsLittleEndian) {
   EXPECT_EQ(frame.substr(0, 4), bytes_from_hex("fa 01 00 00"));
 }
 
-// reference §h.1 framed_round_trip.
+// docs/elevated.md#ipc-framing.
 TEST(IpcFrame, WriterThenReaderRoundTrip) {
   RecordingWriter out;
   FrameWriter writer(out);

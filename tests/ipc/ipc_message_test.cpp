@@ -1,5 +1,5 @@
-// Runner IPC v2 JSON codec: the §c.7 golden bodies, defaults, ignored unknown fields, and every
-// rejection with its error code and JSON path.
+// Runner IPC v2 JSON codec: the golden bodies of docs/elevated.md#example-frames, defaults, ignored
+// unknown fields, and every rejection with its error code and JSON path.
 #include <string>
 #include <vector>
 
@@ -55,7 +55,7 @@ TEST(IpcMessage, TypeNamesMatchTheWire) {
   }
 }
 
-// reference §h.1 spawn_request_serializes_permission_profile: the profile travels as the
+// docs/elevated.md#spawn-request: the profile travels as the
 // tagged profile JSON, never as a legacy policy string.
 TEST(IpcMessage, SpawnRequestCarriesTheProfileNotALegacyPolicy) {
   const std::string json = ipc_message_to_json(example_spawn_request());

@@ -1,4 +1,4 @@
-// The ACL plan (reference exec-sessions.md §6.2–6.3, elevated-ipc.md §e.5), its diff against
+// The ACL plan (docs/acl-and-sids.md#acl-plan), its diff against
 // the applied state, and the state store.
 #include "winsandbox/acl_plan.hpp"
 
@@ -36,8 +36,8 @@ AclEntry ace(std::string_view path, std::string sid, AceKind kind, AceOrigin ori
 const CapabilitySids kSids{
     kRo, {{p("C:\\repo"), kRepo}, {p("D:\\scratch"), kScratch}, {p("E:\\data"), kData}}};
 
-// The seed scenario (DESIGN §3): workspace C:\repo (command cwd C:\repo\sub), extra root
-// D:\scratch, an existing C:\repo\.git; .agents and .codex missing.
+// The seed scenario (docs/architecture.md#binding-rule): workspace C:\repo (command cwd
+// C:\repo\sub), extra root D:\scratch, an existing C:\repo\.git; .agents and .codex missing.
 SnapshotFileSystem seed_fs() {
   return SnapshotFileSystem::from_json(R"({"nodes":[
       {"path":"C:\\repo\\sub","type":"dir"},{"path":"C:\\repo\\.git","type":"dir"},
@@ -88,7 +88,8 @@ TEST(AclPlan, SeedScenarioUnelevated) {
           ace("C:\\repo\\.agents", kRepo, AceKind::deny_write, AceOrigin::missing_subpath, true),
           ace("C:\\repo\\.codex", kRepo, AceKind::deny_write, AceOrigin::missing_subpath, true),
           ace("C:\\repo\\.git", kRepo, AceKind::deny_write, AceOrigin::read_only_subpath),
-          // Missing .agents/.codex of the extra root are protected as well (DESIGN §4).
+          // Missing .agents/.codex of the extra root are protected as well
+          // (docs/resolution.md#protected-metadata).
           ace("D:\\scratch\\.agents", kScratch, AceKind::deny_write, AceOrigin::missing_subpath,
               true),
           ace("D:\\scratch\\.codex", kScratch, AceKind::deny_write, AceOrigin::missing_subpath,

@@ -1,5 +1,5 @@
-// The world-writable audit plan (reference exec-sessions.md §6.6): candidates, the bounded scan
-// over a fake probe, and the deny entries for flagged directories.
+// The world-writable audit plan (docs/acl-and-sids.md#world-writable-audit): candidates, the
+// bounded scan over a fake probe, and the deny entries for flagged directories.
 #include "plan/audit_plan.hpp"
 
 #include <set>

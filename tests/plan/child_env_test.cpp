@@ -88,7 +88,7 @@ TEST(ChildEnvironment, InheritsHostPathAndPathextOnlyWhenTheChildHasNone) {
   EXPECT_EQ(env.get("PATHEXT"), ".COM;.EXE");
 }
 
-// exec-sessions.md §7.3 E1: a child `Path` spelling prevents inheritance.
+// docs/execution.md#child-environment: a child `Path` spelling prevents inheritance.
 TEST(ChildEnvironment, ChildPathSpellingPreventsInheritance) {
   auto options = quiet_options(SandboxBackend::elevated);
   options.inherited_path = "C:\\host\\bin";
@@ -106,7 +106,7 @@ TEST(ChildEnvironment, NothingIsInheritedWithoutHostValues) {
 
 // --- Step 4: git safe.directory (elevated) ----------------------------------------------------
 
-// exec-sessions.md §7.2 M28 `injects_safe_directory_for_git_directory`, with forward slashes.
+// docs/execution.md#child-environment, with forward slashes.
 TEST(ChildEnvironment, SafeDirectoryForTheRepositoryAboveTheCwd) {
   FakeFileSystem fs;
   fs.dir("C:\\repo\\.git").dir("C:\\repo\\nested");
@@ -234,7 +234,7 @@ TEST(ChildEnvironment, NoSafeDirectoryOutsideARepositoryOrForTheUnelevatedBacken
 
 // --- Step 5: advisory no-network variables (unelevated) ---------------------------------------
 
-// profile-resolution.md §6.8 / exec-sessions.md §7.2 M14 (`legacy_spawn_env_applies_offline_
+// docs/execution.md#child-environment (`legacy_spawn_env_applies_offline_
 // network_rewrite`), with the whole table checked.
 TEST(ChildEnvironment, UnelevatedBlockedNetworkGetsTheAdvisoryVariables) {
   auto options = quiet_options(SandboxBackend::unelevated);
@@ -281,7 +281,8 @@ TEST(ChildEnvironment, NoAdvisoryVariablesForElevatedOrAllowedNetwork) {
   EXPECT_EQ(build_child_environment({}, allowed, kNoDisk).entries(), kPagers);
 }
 
-// exec-sessions.md §7.3 E2: case-insensitive PATH/PATHEXT, canonical keys, no host fallback.
+// docs/execution.md#child-environment: case-insensitive PATH/PATHEXT, canonical keys, no host
+// fallback.
 TEST(ChildEnvironment, DenybinGoesFirstOnTheChildPathAndBatchExtensionsFirst) {
   auto options = quiet_options(SandboxBackend::unelevated);
   options.network_blocked = true;

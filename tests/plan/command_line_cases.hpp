@@ -19,7 +19,7 @@ inline const std::vector<QuotingCase>& quoting_cases() {
   static const std::vector<QuotingCase> cases = {
       {"plain words", {"prog.exe", "a", "b"}, R"(prog.exe a b)"},
       {"program only", {"prog.exe"}, R"(prog.exe)"},
-      // exec-sessions.md §5.1, rows 1-7.
+      // docs/execution.md#quoting.
       {"reference: quoted pwsh path inside cmd /c",
        {"cmd.exe", "/c",
         R"("C:\Program Files\PowerShell\7\pwsh.exe" -NoProfile -EncodedCommand abc==)"},

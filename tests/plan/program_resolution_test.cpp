@@ -68,14 +68,15 @@ std::string resolve(std::string_view program, const Environment& env, const File
   return resolve_program(program, cwd, env, fs).str();
 }
 
-// exec-sessions.md §7.3 P1.
+// docs/execution.md#program-resolution.
 TEST(ProgramResolution, BareNameIsFoundOnTheChildPath) {
   FakeFileSystem fs;
   fs.dir("C:\\work").file("C:\\bin\\go.exe");
   EXPECT_EQ(resolve("go", env_of({{"PATH", "C:\\bin"}}), fs), "C:\\bin\\go.EXE");
 }
 
-// §7.3 C1: PATH and PATHEXT keys in any case, PATHEXT taken from the child.
+// docs/execution.md#program-resolution: PATH and PATHEXT keys in any case, PATHEXT taken from the
+// child.
 TEST(ProgramResolution, UsesCaseInsensitiveChildPathAndPathext) {
   FakeFileSystem fs;
   fs.dir("C:\\work").file("C:\\tools\\child-only.BIN").file("C:\\tools\\child-only.exe");
@@ -83,7 +84,7 @@ TEST(ProgramResolution, UsesCaseInsensitiveChildPathAndPathext) {
   EXPECT_EQ(resolve("child-only", env, fs), "C:\\tools\\child-only.BIN");
 }
 
-// §7.3 C2: the working directory comes before PATH for a bare name.
+// docs/execution.md#program-resolution: the working directory comes before PATH for a bare name.
 TEST(ProgramResolution, WorkingDirectoryPrecedesThePath) {
   FakeFileSystem fs;
   fs.file("C:\\work\\tool.EXE").file("C:\\tools\\tool.EXE");
@@ -102,7 +103,7 @@ TEST(ProgramResolution, NoDefaultCurrentDirectoryInExePathSkipsTheWorkingDirecto
   EXPECT_EQ(resolve(".\\tool", env, fs), "C:\\work\\tool.EXE");
 }
 
-// §7.3 C5: never the host PATH; the message names the child PATH.
+// docs/execution.md#program-resolution: never the host PATH; the message names the child PATH.
 TEST(ProgramResolution, DoesNotFallBackToTheHostPath) {
   FakeFileSystem fs;
   fs.dir("C:\\work").file("C:\\Windows\\System32\\cmd.exe");
@@ -111,8 +112,8 @@ TEST(ProgramResolution, DoesNotFallBackToTheHostPath) {
   EXPECT_WS_ERROR(resolve("cmd", Environment{}, fs), ErrorCode::command_not_found, "`cmd`");
 }
 
-// §7.3 C6: the first match wins, even a batch script (no skipping to a later .exe); the caller
-// learns it is one.
+// docs/execution.md#program-resolution: the first match wins, even a batch script (no skipping to a
+// later .exe); the caller learns it is one.
 TEST(ProgramResolution, FirstMatchWinsAndBatchScriptsAreReported) {
   FakeFileSystem fs;
   fs.dir("C:\\work").file("C:\\first\\tool.CMD").file("C:\\second\\tool.EXE");
@@ -172,7 +173,8 @@ TEST(ProgramResolution, ExtensionHandling) {
   EXPECT_EQ(resolve("notes.txt", env, fs), "C:\\py\\notes.txt");
 }
 
-// §7.3 P2 and explicit paths in general: looked up only where they point.
+// docs/execution.md#program-resolution and explicit paths in general: looked up only where they
+// point.
 TEST(ProgramResolution, ExplicitPathsAreNotSearchedOnThePath) {
   FakeFileSystem fs;
   fs.file("C:\\tools\\go.exe")

@@ -34,7 +34,8 @@ FakeFileSystem disk() {
   return fs;
 }
 
-// DESIGN §3's canonical case: profile cwd C:\repo, command cwd C:\repo\sub, extra root D:\scratch.
+// The canonical case of docs/architecture.md#binding-rule: profile cwd C:\repo, command cwd
+// C:\repo\sub, extra root D:\scratch.
 struct Scenario {
   FakeFileSystem fs = disk();
   PermissionProfile profile = PermissionProfile::workspace_write_with(
@@ -272,7 +273,7 @@ TEST(ElevatedSpawnContext, SandboxHomeAliasPointingIntoAWritableRootIsRejected) 
 }
 
 // The elevated backend cannot confine reads: a profile without `:root` read is refused before
-// anything is written (reference §7.8; validate_elevated_read_access).
+// anything is written (docs/resolution.md#elevated-read-check; validate_elevated_read_access).
 TEST(ElevatedSpawnContext, ProfilesWithoutRootReadAreRejected) {
   Scenario s;
   s.profile = ManagedProfile{

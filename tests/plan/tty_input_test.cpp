@@ -7,7 +7,7 @@
 namespace winsandbox {
 namespace {
 
-// Reference exec-sessions.md §7 M30, one write per input.
+// docs/execution.md#tty-input, one write per input.
 TEST(TtyInputNormalizer, LineEndsBecomeCarriageReturnsAndTextIsUntouched) {
   TtyInputNormalizer normalizer;
   EXPECT_EQ(normalizer.normalize("first\n"), "first\r");

@@ -1,4 +1,4 @@
-// validate_elevated_read_access(): reference §6.1 #13
+// validate_elevated_read_access(): docs/resolution.md#elevated-read-check
 // (elevated_filesystem_policy_requires_effective_root_read_access), cases a–d, and variants.
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-// Deny-read globs (reference §3.10, §4.9, tests of §6.5).
+// Deny-read globs (docs/resolution.md#deny-read-globs).
 #include "resolve/glob.hpp"
 
 #include <cctype>

@@ -1,7 +1,7 @@
-// Network resolution (reference §4.4 and the setup-orchestrator tests of §6.8).
-#include <gtest/gtest.h>
-
+// Network resolution (docs/resolution.md#network).
 #include "resolve/network.hpp"
+
+#include <gtest/gtest.h>
 
 namespace winsandbox {
 namespace {
@@ -24,11 +24,10 @@ TEST(LoopbackProxy, RejectsNonLoopbackZeroAndSchemeless) {
 }
 
 TEST(LoopbackProxy, PortsFromEnvAreSortedAndDeduplicated) {
-  const auto env = Environment::from_assignments({"HTTP_PROXY=http://127.0.0.1:8080",
-                                                  "ALL_PROXY=socks5h://[::1]:1081",
-                                                  "HTTPS_PROXY=https://example.com:9999",
-                                                  "wss_proxy=http://localhost:8080",
-                                                  "NO_PROXY=http://localhost:7000"});
+  const auto env = Environment::from_assignments(
+      {"HTTP_PROXY=http://127.0.0.1:8080", "ALL_PROXY=socks5h://[::1]:1081",
+       "HTTPS_PROXY=https://example.com:9999", "wss_proxy=http://localhost:8080",
+       "NO_PROXY=http://localhost:7000"});
   EXPECT_EQ(loopback_proxy_ports(env), (std::vector<std::uint16_t>{1081, 8080}));
 }
 
@@ -48,7 +47,8 @@ TEST(NetworkResolution, OfflineIdentityCapturesPortsAndLocalBinding) {
   // A proxy that enforces policy makes even an enabled profile run offline.
   EXPECT_EQ(resolve_network(NetworkAccess::enabled, env, {.proxy_enforced = true}),
             (NetworkPermissions{false, NetworkIdentity::offline, {1081, 8080}, true}));
-  const auto not_one = Environment::from_assignments({"WINSANDBOX_NETWORK_ALLOW_LOCAL_BINDING=true"});
+  const auto not_one =
+      Environment::from_assignments({"WINSANDBOX_NETWORK_ALLOW_LOCAL_BINDING=true"});
   EXPECT_FALSE(resolve_network(NetworkAccess::restricted, not_one, {}).allow_local_binding);
 }
 

@@ -1,5 +1,5 @@
 // resolve() and explain() over SnapshotFileSystem: the resolution tests of
-// reference/profile-resolution.md §5–6, adapted where DESIGN §3–4 differ.
+// docs/resolution.md, rule by rule.
 #include "winsandbox/resolve.hpp"
 
 #include <set>
@@ -48,7 +48,7 @@ ResolvedPermissions resolve_at(const PermissionProfile& profile, std::vector<Win
 const auto kProjectRootsWrite = entry(FileSystemSpecialPath::project_roots(), Mode::write);
 const auto kRootRead = entry(FileSystemSpecialPath::root(), Mode::read);
 
-// ---- Binding (DESIGN §3, reference §5) --------------------------------------------------
+// ---- Binding (docs/resolution.md#binding) --------------------------------------------------
 
 // The seed scenario: roots are C:\repo and the extra root, never the command cwd.
 TEST(ResolveBinding, SeedScenarioBindsToWorkspaceRootNotCommandCwd) {
@@ -128,7 +128,7 @@ TEST(ResolveBinding, EscapingProjectRootSubpathIsRejected) {
       ErrorCode::invalid_profile, "escapes");
 }
 
-// ---- Rejections (reference §6.1 #8–10) ---------------------------------------------------
+// ---- Rejections (docs/resolution.md#refusals) ---------------------------------------------------
 
 TEST(ResolveRejects, DisabledAndExternalProfiles) {
   const auto fs = SnapshotBuilder().dir("C:\\repo").build();
@@ -191,7 +191,7 @@ TEST(ResolveRejects, InvalidGlobBeforeAnyScan) {
       ErrorCode::invalid_glob, "invalid range");
 }
 
-// ---- Token mode (reference §6.1 #6, #7, #11, #12) ----------------------------------------
+// ---- Token mode (docs/resolution.md#token-mode) ----------------------------------------
 
 TEST(ResolveTokenMode, ReadOnlyAndWritable) {
   const auto fs = SnapshotBuilder().dir("C:\\tmp\\workspace").build();
@@ -226,7 +226,7 @@ TEST(ResolveTokenMode, UnavailableTempNeverCreatesWriteCapabilities) {
   }
 }
 
-// ---- TEMP/TMP (DESIGN §4; reference §6.1 #1, §6.2) ---------------------------------------
+// ---- TEMP/TMP (docs/resolution.md#temp-and-tmp) ---------------------------------------
 
 TEST(ResolveTemp, WorkspaceWriteUsesChildTempCanonicalizedAndDeduplicated) {
   const auto fs = SnapshotBuilder()
@@ -268,7 +268,7 @@ TEST(ResolveTemp, HostEnvironmentIsNeverUsed) {
   EXPECT_EQ(root_paths(r), paths({"C:\\w"}));
 }
 
-// ---- Read-only subpaths (reference §3.2, §3.5, §6.2, §6.9) -------------------------------
+// ---- Read-only subpaths (docs/resolution.md#writable-roots) -------------------------------
 
 TEST(ResolveSubpaths, ProtectsMissingMetadataAndOnlyDeniesExisting) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
@@ -351,7 +351,8 @@ TEST(ResolveSubpaths, ReadAndDenyEntriesUnderARootAreCarveOuts) {
   EXPECT_EQ(r.deny_read, paths({"C:\\w\\secrets"}));
 }
 
-// ---- Access evaluation (reference §3.2, §6.9) --------------------------------------------
+// ---- Access evaluation (docs/resolution.md#access-rules)
+// --------------------------------------------
 
 TEST(ResolveAccess, MostSpecificEntryWins) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
@@ -420,7 +421,7 @@ TEST(ResolveAccess, JunctionAliasesCannotBypassCarveOuts) {
   EXPECT_FALSE(verdict.write);
 }
 
-// ---- Readable roots and deny-read (reference §3.5, §4.9, §6.5) ---------------------------
+// ---- Readable roots and deny-read (docs/resolution.md#readable-roots) ---------------------------
 
 TEST(ResolveRead, FullDiskReadOnlyWithoutDenies) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();
@@ -462,7 +463,8 @@ TEST(ResolveRead, GlobsExpandOverTheSnapshotAfterExactDenies) {
             paths({"C:\\w\\secret.key", "C:\\w\\.env", "C:\\w\\app\\notes.txt"}));
 }
 
-// ---- Network (reference §6.8) ------------------------------------------------------------
+// ---- Network (docs/resolution.md#network)
+// ------------------------------------------------------------
 
 TEST(ResolveNetwork, BlockUnlessEnabled) {
   const auto fs = SnapshotBuilder().dir("C:\\w").build();

@@ -1,10 +1,11 @@
 // Legacy SandboxPolicy: JSON, policy strings, and the bridges to and from PermissionProfile
-// (reference/profile-resolution.md §2, §6.3, §6.9).
+// (docs/profiles.md#legacy-bridges).
+#include "winsandbox/legacy_policy.hpp"
+
 #include <gtest/gtest.h>
 
 #include "fake_file_system.hpp"
 #include "test_support.hpp"
-#include "winsandbox/legacy_policy.hpp"
 
 namespace winsandbox {
 namespace {
@@ -12,8 +13,12 @@ namespace {
 using Mode = FileSystemAccessMode;
 using testing::FakeFileSystem;
 
-WinPath p(std::string_view text) { return WinPath::parse(text); }
-FileSystemSandboxEntry entry(FileSystemPath path, Mode access) { return {std::move(path), access}; }
+WinPath p(std::string_view text) {
+  return WinPath::parse(text);
+}
+FileSystemSandboxEntry entry(FileSystemPath path, Mode access) {
+  return {std::move(path), access};
+}
 PermissionProfile managed(std::vector<FileSystemSandboxEntry> entries,
                           NetworkAccess network = NetworkAccess::restricted) {
   return ManagedProfile{RestrictedFileSystem{std::move(entries), {}}, network};
@@ -33,12 +38,15 @@ TEST(PolicyJson, GoldenStringsRoundTripByteForByte) {
 }
 
 TEST(PolicyJson, DefaultsAndIgnoredFields) {
-  EXPECT_EQ(policy_from_json(R"({"type":"workspace-write"})"), SandboxPolicy{WorkspaceWritePolicy{}});
+  EXPECT_EQ(policy_from_json(R"({"type":"workspace-write"})"),
+            SandboxPolicy{WorkspaceWritePolicy{}});
   EXPECT_EQ(policy_from_json(R"({"type":"external-sandbox"})"),
             SandboxPolicy{ExternalSandboxPolicy{NetworkAccess::restricted}});
-  EXPECT_EQ(policy_from_json(R"({"type":"read-only","future_field":1})"), SandboxPolicy{ReadOnlyPolicy{}});
-  EXPECT_EQ(policy_to_json(WorkspaceWritePolicy{}),
-            R"({"type":"workspace-write","network_access":false,"exclude_tmpdir_env_var":false,"exclude_slash_tmp":false})");
+  EXPECT_EQ(policy_from_json(R"({"type":"read-only","future_field":1})"),
+            SandboxPolicy{ReadOnlyPolicy{}});
+  EXPECT_EQ(
+      policy_to_json(WorkspaceWritePolicy{}),
+      R"({"type":"workspace-write","network_access":false,"exclude_tmpdir_env_var":false,"exclude_slash_tmp":false})");
 }
 
 TEST(PolicyJson, Rejections) {
@@ -66,8 +74,8 @@ TEST(PolicyString, RejectsUnsandboxableModes) {
   EXPECT_WS_ERROR(parse_policy_string("danger-full-access"), ErrorCode::invalid_policy, kMessage);
   EXPECT_WS_ERROR(parse_policy_string(R"({"type":"external-sandbox","network_access":"enabled"})"),
                   ErrorCode::invalid_policy, kMessage);
-  EXPECT_WS_ERROR(parse_policy_string(R"({"type":"danger-full-access"})"), ErrorCode::invalid_policy,
-                  kMessage);
+  EXPECT_WS_ERROR(parse_policy_string(R"({"type":"danger-full-access"})"),
+                  ErrorCode::invalid_policy, kMessage);
 }
 
 TEST(PolicyString, PresetsAreExactAndCaseSensitive) {
@@ -89,12 +97,15 @@ TEST(LegacyBridge, PresetsMatchLegacyDefaults) {
 TEST(LegacyBridge, DisabledAndExternalRoundTrip) {
   const FakeFileSystem fs;
   const WinPath cwd = p("C:\\repo");
-  EXPECT_EQ(profile_from_legacy_policy(DangerFullAccessPolicy{}, cwd, fs), PermissionProfile(DisabledProfile{}));
-  EXPECT_EQ(legacy_policy_from_profile(DisabledProfile{}, cwd), SandboxPolicy{DangerFullAccessPolicy{}});
+  EXPECT_EQ(profile_from_legacy_policy(DangerFullAccessPolicy{}, cwd, fs),
+            PermissionProfile(DisabledProfile{}));
+  EXPECT_EQ(legacy_policy_from_profile(DisabledProfile{}, cwd),
+            SandboxPolicy{DangerFullAccessPolicy{}});
   const SandboxPolicy external = ExternalSandboxPolicy{NetworkAccess::enabled};
   EXPECT_EQ(profile_from_legacy_policy(external, cwd, fs),
             PermissionProfile(ExternalProfile{NetworkAccess::enabled}));
-  EXPECT_EQ(legacy_policy_from_profile(profile_from_legacy_policy(external, cwd, fs), cwd), external);
+  EXPECT_EQ(legacy_policy_from_profile(profile_from_legacy_policy(external, cwd, fs), cwd),
+            external);
 }
 
 // reference test legacy_workspace_write_projection_preserves_symbolic_project_root, in its
@@ -104,19 +115,23 @@ TEST(LegacyBridge, WorkspaceWriteKeepsSymbolicProjectRootAndProtectsCwdCodex) {
   const FakeFileSystem fs;
   const WorkspaceWritePolicy policy{{}, false, true, true};
   const auto profile = profile_from_legacy_policy(policy, p("C:\\repo"), fs);
-  EXPECT_EQ(profile_to_json(profile),
-            R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
-            R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
-            R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"},)"
-            R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".git"}},"access":"read"},)"
-            R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".agents"}},"access":"read"},)"
-            R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".codex"}},"access":"read"},)"
-            R"({"path":{"type":"path","path":"C:\\repo\\.codex"},"access":"read"}]},"network":"restricted"})");
+  EXPECT_EQ(
+      profile_to_json(profile),
+      R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
+      R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
+      R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"},)"
+      R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".git"}},"access":"read"},)"
+      R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".agents"}},"access":"read"},)"
+      R"({"path":{"type":"special","value":{"kind":"project_roots","subpath":".codex"}},"access":"read"},)"
+      R"({"path":{"type":"path","path":"C:\\repo\\.codex"},"access":"read"}]},"network":"restricted"})");
 }
 
 TEST(LegacyBridge, WorkspaceWriteCarvesOutExistingCwdAndRootMetadata) {
   FakeFileSystem fs;
-  fs.dir("C:\\repo\\.git").dir("C:\\repo\\.agents").file("D:\\extra\\.git", "gitdir: D:\\gits\\x").dir("D:\\gits\\x");
+  fs.dir("C:\\repo\\.git")
+      .dir("C:\\repo\\.agents")
+      .file("D:\\extra\\.git", "gitdir: D:\\gits\\x")
+      .dir("D:\\gits\\x");
   const WorkspaceWritePolicy policy{{p("D:\\extra")}, true, false, false};
   const auto profile = profile_from_legacy_policy(policy, p("C:\\repo"), fs);
   const std::vector<FileSystemSandboxEntry> expected{
@@ -152,30 +167,33 @@ TEST(LegacyBridge, WorkspaceWriteProjectsBackToTheSamePolicy) {
 
 TEST(LegacyBridge, ProfileToLegacyPresets) {
   const WinPath cwd = p("C:\\repo");
-  EXPECT_EQ(legacy_policy_from_profile(PermissionProfile::read_only(), cwd), SandboxPolicy{ReadOnlyPolicy{}});
+  EXPECT_EQ(legacy_policy_from_profile(PermissionProfile::read_only(), cwd),
+            SandboxPolicy{ReadOnlyPolicy{}});
   EXPECT_EQ(legacy_policy_from_profile(PermissionProfile::workspace_write(), cwd),
             SandboxPolicy{WorkspaceWritePolicy{}});
-  EXPECT_EQ(legacy_policy_from_profile(ManagedProfile{UnrestrictedFileSystem{}, NetworkAccess::enabled}, cwd),
+  EXPECT_EQ(legacy_policy_from_profile(
+                ManagedProfile{UnrestrictedFileSystem{}, NetworkAccess::enabled}, cwd),
             SandboxPolicy{DangerFullAccessPolicy{}});
-  EXPECT_EQ(legacy_policy_from_profile(ManagedProfile{UnrestrictedFileSystem{}, NetworkAccess::restricted}, cwd),
+  EXPECT_EQ(legacy_policy_from_profile(
+                ManagedProfile{UnrestrictedFileSystem{}, NetworkAccess::restricted}, cwd),
             SandboxPolicy{ExternalSandboxPolicy{NetworkAccess::restricted}});
 }
 
 // reference test unknown_special_paths_are_ignored_by_legacy_bridge
 TEST(LegacyBridge, UnknownSpecialPathsAreIgnored) {
-  const auto profile = managed({entry(FileSystemSpecialPath::root(), Mode::read),
-                                entry(FileSystemSpecialPath::unknown(":future_special_path"), Mode::write)});
+  const auto profile =
+      managed({entry(FileSystemSpecialPath::root(), Mode::read),
+               entry(FileSystemSpecialPath::unknown(":future_special_path"), Mode::write)});
   EXPECT_EQ(legacy_policy_from_profile(profile, p("C:\\repo")), SandboxPolicy{ReadOnlyPolicy{}});
 }
 
 TEST(LegacyBridge, ExactCwdWriteIsTheWorkspaceRootAndOtherWritesAreRoots) {
-  const auto profile = managed({entry(FileSystemSpecialPath::root(), Mode::read),
-                                entry(p("c:\\REPO"), Mode::write),
-                                entry(p("D:\\extra"), Mode::write),
-                                entry(FileSystemSpecialPath::project_roots("build"), Mode::write),
-                                entry(p("D:\\extra"), Mode::write),
-                                entry(p("C:\\repo\\secret"), Mode::deny)},
-                               NetworkAccess::enabled);
+  const auto profile =
+      managed({entry(FileSystemSpecialPath::root(), Mode::read), entry(p("c:\\REPO"), Mode::write),
+               entry(p("D:\\extra"), Mode::write),
+               entry(FileSystemSpecialPath::project_roots("build"), Mode::write),
+               entry(p("D:\\extra"), Mode::write), entry(p("C:\\repo\\secret"), Mode::deny)},
+              NetworkAccess::enabled);
   const SandboxPolicy expected =
       WorkspaceWritePolicy{{p("D:\\extra"), p("C:\\repo\\build")}, true, true, true};
   EXPECT_EQ(legacy_policy_from_profile(profile, p("C:\\repo")), expected);
@@ -185,23 +203,29 @@ TEST(LegacyBridge, FullDiskWriteProjectsToUnsandboxedModes) {
   const auto restricted = managed({entry(FileSystemSpecialPath::root(), Mode::write)});
   EXPECT_EQ(legacy_policy_from_profile(restricted, p("C:\\repo")),
             SandboxPolicy{ExternalSandboxPolicy{NetworkAccess::restricted}});
-  const auto online = managed({entry(FileSystemSpecialPath::root(), Mode::write)}, NetworkAccess::enabled);
-  EXPECT_EQ(legacy_policy_from_profile(online, p("C:\\repo")), SandboxPolicy{DangerFullAccessPolicy{}});
+  const auto online =
+      managed({entry(FileSystemSpecialPath::root(), Mode::write)}, NetworkAccess::enabled);
+  EXPECT_EQ(legacy_policy_from_profile(online, p("C:\\repo")),
+            SandboxPolicy{DangerFullAccessPolicy{}});
 }
 
 // reference test root_write_with_read_only_child_is_not_full_disk_write: the projection errors.
 TEST(LegacyBridge, WritesOutsideTheWorkspaceCannotBeProjected) {
-  const char* kMessage = "permissions profile requests filesystem writes outside the workspace root";
+  const char* kMessage =
+      "permissions profile requests filesystem writes outside the workspace root";
   const WinPath cwd = p("C:\\repo");
-  EXPECT_WS_ERROR(legacy_policy_from_profile(managed({entry(FileSystemSpecialPath::root(), Mode::write),
-                                                      entry(p("C:\\repo\\docs"), Mode::read)}),
-                                             cwd),
-                  ErrorCode::unsupported_legacy_projection, kMessage);
-  EXPECT_WS_ERROR(legacy_policy_from_profile(managed({entry(FileSystemSpecialPath::root(), Mode::read),
-                                                      entry(p("D:\\scratch"), Mode::write)}),
-                                             cwd),
-                  ErrorCode::unsupported_legacy_projection, kMessage);
-  EXPECT_WS_ERROR(legacy_policy_from_profile(managed({entry(FileSystemSpecialPath::tmpdir(), Mode::write)}), cwd),
+  EXPECT_WS_ERROR(
+      legacy_policy_from_profile(managed({entry(FileSystemSpecialPath::root(), Mode::write),
+                                          entry(p("C:\\repo\\docs"), Mode::read)}),
+                                 cwd),
+      ErrorCode::unsupported_legacy_projection, kMessage);
+  EXPECT_WS_ERROR(
+      legacy_policy_from_profile(managed({entry(FileSystemSpecialPath::root(), Mode::read),
+                                          entry(p("D:\\scratch"), Mode::write)}),
+                                 cwd),
+      ErrorCode::unsupported_legacy_projection, kMessage);
+  EXPECT_WS_ERROR(legacy_policy_from_profile(
+                      managed({entry(FileSystemSpecialPath::tmpdir(), Mode::write)}), cwd),
                   ErrorCode::unsupported_legacy_projection, kMessage);
 }
 

@@ -1,5 +1,5 @@
-// JSON codec of PermissionProfile: golden strings from reference/profile-resolution.md §1,
-// input aliases, and every rejection.
+// JSON codec of PermissionProfile: golden strings matching the reference crate
+// (docs/profiles.md#wire-format), input aliases, and every rejection.
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
@@ -10,7 +10,7 @@ namespace {
 
 using Mode = FileSystemAccessMode;
 
-// reference §1.8, PermissionProfile::workspace_write() serialized.
+// docs/profiles.md#workspace-write, PermissionProfile::workspace_write() serialized.
 constexpr std::string_view kWorkspaceWriteJson =
     R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
     R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
@@ -77,8 +77,9 @@ TEST(ProfileJson, NoneIsAcceptedAsDenyAndWrittenAsDeny) {
   const auto profile = profile_from_json(
       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"glob_pattern","pattern":"*.pem"},"access":"none"}]},"network":"restricted"})");
   EXPECT_EQ(restricted_of(profile).entries.at(0).access, Mode::deny);
-  EXPECT_EQ(profile_to_json(profile),
-            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"glob_pattern","pattern":"*.pem"},"access":"deny"}]},"network":"restricted"})");
+  EXPECT_EQ(
+      profile_to_json(profile),
+      R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"glob_pattern","pattern":"*.pem"},"access":"deny"}]},"network":"restricted"})");
 }
 
 // reference test legacy_current_working_directory_special_path_deserializes_as_project_roots
@@ -87,30 +88,32 @@ TEST(ProfileJson, CurrentWorkingDirectoryDeserializesAsProjectRoots) {
       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"current_working_directory"}},"access":"write"}]},"network":"restricted"})");
   EXPECT_EQ(std::get<FileSystemSpecialPath>(restricted_of(profile).entries.at(0).path),
             FileSystemSpecialPath::project_roots());
-  EXPECT_EQ(profile_to_json(profile),
-            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"}]},"network":"restricted"})");
+  EXPECT_EQ(
+      profile_to_json(profile),
+      R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"}]},"network":"restricted"})");
 }
 
 // reference test permission_profile_deserializes_legacy_rollout_shape
 TEST(ProfileJson, LegacyRolloutShapeWithCanonicalFileSystem) {
   const auto profile = profile_from_json(
       R"({"network":{"enabled":true},"file_system":{"entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"write"}],"glob_scan_max_depth":2}})");
-  const PermissionProfile expected = ManagedProfile{
-      RestrictedFileSystem{{{FileSystemSpecialPath::root(), Mode::write}}, 2u},
-      NetworkAccess::enabled};
+  const PermissionProfile expected =
+      ManagedProfile{RestrictedFileSystem{{{FileSystemSpecialPath::root(), Mode::write}}, 2u},
+                     NetworkAccess::enabled};
   EXPECT_EQ(profile, expected);
 }
 
 TEST(ProfileJson, LegacyRolloutShapeEmptyObjectIsRestrictedWithNoEntries) {
   EXPECT_EQ(profile_from_json("{}"), PermissionProfile{});
-  EXPECT_EQ(profile_to_json(profile_from_json("{}")),
-            R"({"type":"managed","file_system":{"type":"restricted","entries":[]},"network":"restricted"})");
+  EXPECT_EQ(
+      profile_to_json(profile_from_json("{}")),
+      R"({"type":"managed","file_system":{"type":"restricted","entries":[]},"network":"restricted"})");
 }
 
 TEST(ProfileJson, LegacyRolloutShapeWithReadWriteLists) {
   const auto profile = profile_from_json(
       R"({"network":{"enabled":false},"file_system":{"write":["C:\\repo"],"read":["C:\\docs","D:\\ref"]}})");
-  // Read paths come first, then write paths (reference §1.8).
+  // Read paths come first, then write paths (docs/profiles.md#input-aliases).
   const RestrictedFileSystem expected{{{WinPath::parse("C:\\docs"), Mode::read},
                                        {WinPath::parse("D:\\ref"), Mode::read},
                                        {WinPath::parse("C:\\repo"), Mode::write}},
@@ -125,9 +128,8 @@ TEST(ProfileJson, LegacyRolloutShapeNetworkWithoutEnabledIsRestricted) {
 
 // reference test permission_profile_round_trip_preserves_glob_scan_max_depth
 TEST(ProfileJson, GlobScanDepthRoundTrips) {
-  const PermissionProfile profile =
-      ManagedProfile{RestrictedFileSystem{{{GlobPattern{"**/*.env"}, Mode::deny}}, 2u},
-                     NetworkAccess::restricted};
+  const PermissionProfile profile = ManagedProfile{
+      RestrictedFileSystem{{{GlobPattern{"**/*.env"}, Mode::deny}}, 2u}, NetworkAccess::restricted};
   EXPECT_EQ(profile_from_json(profile_to_json(profile)), profile);
 }
 
@@ -174,39 +176,50 @@ INSTANTIATE_TEST_SUITE_P(
         BadProfileCase{"unknown_fs_type",
                        R"({"type":"managed","file_system":{"type":"partial"},"network":"enabled"})",
                        "$.file_system.type: unknown file_system type `partial`"},
-        BadProfileCase{"restricted_missing_entries",
-                       R"({"type":"managed","file_system":{"type":"restricted"},"network":"enabled"})",
-                       "$.file_system: missing required field `entries`"},
-        BadProfileCase{"zero_glob_depth",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[],"glob_scan_max_depth":0},"network":"enabled"})",
-                       "$.file_system.glob_scan_max_depth: glob_scan_max_depth must be at least 1"},
-        BadProfileCase{"negative_glob_depth",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[],"glob_scan_max_depth":-1},"network":"enabled"})",
-                       "$.file_system.glob_scan_max_depth: expected a non-negative integer"},
-        BadProfileCase{"unknown_path_type",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"url","path":"x"},"access":"read"}]},"network":"enabled"})",
-                       "$.file_system.entries[0].path.type: unknown path type `url`"},
-        BadProfileCase{"unknown_special_kind",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"home"}},"access":"read"}]},"network":"enabled"})",
-                       "$.file_system.entries[0].path.value.kind: unknown special path kind `home`"},
-        BadProfileCase{"unknown_access",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"execute"}]},"network":"enabled"})",
-                       "$.file_system.entries[0].access: unknown access mode `execute`"},
-        BadProfileCase{"missing_access",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}}}]},"network":"enabled"})",
-                       "$.file_system.entries[0]: missing required field `access`"},
-        BadProfileCase{"missing_path",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"access":"read"}]},"network":"enabled"})",
-                       "$.file_system.entries[0]: missing required field `path`"},
-        BadProfileCase{"relative_path",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"read"},{"path":{"type":"path","path":"docs"},"access":"read"}]},"network":"enabled"})",
-                       "$.file_system.entries[1].path.path: expected an absolute path, got \"docs\""},
-        BadProfileCase{"drive_relative_path",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"path","path":"C:docs"},"access":"read"}]},"network":"enabled"})",
-                       "$.file_system.entries[0].path.path: expected an absolute path"},
-        BadProfileCase{"unknown_missing_path",
-                       R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"unknown"}},"access":"read"}]},"network":"enabled"})",
-                       "$.file_system.entries[0].path.value: missing required field `path`"},
+        BadProfileCase{
+            "restricted_missing_entries",
+            R"({"type":"managed","file_system":{"type":"restricted"},"network":"enabled"})",
+            "$.file_system: missing required field `entries`"},
+        BadProfileCase{
+            "zero_glob_depth",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[],"glob_scan_max_depth":0},"network":"enabled"})",
+            "$.file_system.glob_scan_max_depth: glob_scan_max_depth must be at least 1"},
+        BadProfileCase{
+            "negative_glob_depth",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[],"glob_scan_max_depth":-1},"network":"enabled"})",
+            "$.file_system.glob_scan_max_depth: expected a non-negative integer"},
+        BadProfileCase{
+            "unknown_path_type",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"url","path":"x"},"access":"read"}]},"network":"enabled"})",
+            "$.file_system.entries[0].path.type: unknown path type `url`"},
+        BadProfileCase{
+            "unknown_special_kind",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"home"}},"access":"read"}]},"network":"enabled"})",
+            "$.file_system.entries[0].path.value.kind: unknown special path kind `home`"},
+        BadProfileCase{
+            "unknown_access",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"execute"}]},"network":"enabled"})",
+            "$.file_system.entries[0].access: unknown access mode `execute`"},
+        BadProfileCase{
+            "missing_access",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}}}]},"network":"enabled"})",
+            "$.file_system.entries[0]: missing required field `access`"},
+        BadProfileCase{
+            "missing_path",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"access":"read"}]},"network":"enabled"})",
+            "$.file_system.entries[0]: missing required field `path`"},
+        BadProfileCase{
+            "relative_path",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"read"},{"path":{"type":"path","path":"docs"},"access":"read"}]},"network":"enabled"})",
+            "$.file_system.entries[1].path.path: expected an absolute path, got \"docs\""},
+        BadProfileCase{
+            "drive_relative_path",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"path","path":"C:docs"},"access":"read"}]},"network":"enabled"})",
+            "$.file_system.entries[0].path.path: expected an absolute path"},
+        BadProfileCase{
+            "unknown_missing_path",
+            R"({"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"unknown"}},"access":"read"}]},"network":"enabled"})",
+            "$.file_system.entries[0].path.value: missing required field `path`"},
         BadProfileCase{"legacy_unknown_field", R"({"file_system":{},"sandbox":true})",
                        "$: unknown field `sandbox`"},
         BadProfileCase{"legacy_relative_read", R"({"file_system":{"read":["relative\\dir"]}})",

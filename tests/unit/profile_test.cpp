@@ -1,10 +1,11 @@
-// PermissionProfile constructors and whole-policy predicates (reference §1.8, §2.5, §3.3–3.4).
+// PermissionProfile constructors and whole-policy predicates (docs/profiles.md).
+#include "winsandbox/profile.hpp"
+
 #include <gtest/gtest.h>
 
 #include "fake_file_system.hpp"
 #include "model/file_system_predicates.hpp"
 #include "model/protected_paths.hpp"
-#include "winsandbox/profile.hpp"
 
 namespace winsandbox {
 namespace {
@@ -12,8 +13,12 @@ namespace {
 using Mode = FileSystemAccessMode;
 using testing::FakeFileSystem;
 
-FileSystemSandboxEntry entry(FileSystemPath path, Mode access) { return {std::move(path), access}; }
-WinPath p(std::string_view text) { return WinPath::parse(text); }
+FileSystemSandboxEntry entry(FileSystemPath path, Mode access) {
+  return {std::move(path), access};
+}
+WinPath p(std::string_view text) {
+  return WinPath::parse(text);
+}
 
 TEST(PermissionProfile, DefaultIsManagedRestrictedWithoutEntries) {
   const PermissionProfile profile;
@@ -62,8 +67,10 @@ TEST(RuntimePermissions, DisabledEnforcementWithUnrestrictedFsIsDisabled) {
 // reference permission_profile_from_runtime_permissions_preserves_external_sandbox
 TEST(RuntimePermissions, ExternalSandboxFsIsExternalWhateverTheEnforcement) {
   const FileSystemSandboxPolicy external{FileSystemSandboxPolicy::Kind::external_sandbox, {}, {}};
-  for (auto enforcement : {SandboxEnforcement::managed, SandboxEnforcement::disabled, SandboxEnforcement::external}) {
-    EXPECT_EQ(PermissionProfile::from_runtime_permissions(enforcement, external, NetworkAccess::restricted),
+  for (auto enforcement :
+       {SandboxEnforcement::managed, SandboxEnforcement::disabled, SandboxEnforcement::external}) {
+    EXPECT_EQ(PermissionProfile::from_runtime_permissions(enforcement, external,
+                                                          NetworkAccess::restricted),
               PermissionProfile(ExternalProfile{NetworkAccess::restricted}));
   }
 }
@@ -78,11 +85,12 @@ TEST(RuntimePermissions, ExternalEnforcementWithUnrestrictedFsStaysManaged) {
 
 TEST(RuntimePermissions, RoundTripThroughRuntimePermissions) {
   for (const PermissionProfile& profile :
-       {PermissionProfile::workspace_write(), PermissionProfile::read_only(), PermissionProfile(DisabledProfile{}),
+       {PermissionProfile::workspace_write(), PermissionProfile::read_only(),
+        PermissionProfile(DisabledProfile{}),
         PermissionProfile(ExternalProfile{NetworkAccess::enabled}),
         PermissionProfile(ManagedProfile{UnrestrictedFileSystem{}, NetworkAccess::enabled})}) {
-    EXPECT_EQ(PermissionProfile::from_runtime_permissions(profile.enforcement(), profile.file_system_policy(),
-                                                          profile.network()),
+    EXPECT_EQ(PermissionProfile::from_runtime_permissions(
+                  profile.enforcement(), profile.file_system_policy(), profile.network()),
               profile)
         << profile_to_json(profile);
   }
@@ -107,48 +115,56 @@ RestrictedFileSystem restricted(std::vector<FileSystemSandboxEntry> entries) {
 }
 
 TEST(FullDiskWrite, RootWriteAloneIsFullDiskWrite) {
-  EXPECT_TRUE(has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write)})));
-  EXPECT_FALSE(has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::read)})));
+  EXPECT_TRUE(
+      has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write)})));
+  EXPECT_FALSE(
+      has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::read)})));
 }
 
 // reference test root_write_with_read_only_child_is_not_full_disk_write
 TEST(FullDiskWrite, ReadOnlyChildNarrows) {
-  EXPECT_FALSE(has_full_disk_write_access(restricted(
-      {entry(FileSystemSpecialPath::root(), Mode::write), entry(p("C:\\repo\\docs"), Mode::read)})));
+  EXPECT_FALSE(
+      has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
+                                             entry(p("C:\\repo\\docs"), Mode::read)})));
 }
 
 // reference test duplicate_root_deny_prevents_full_disk_write_access
 TEST(FullDiskWrite, DuplicateRootDenyNarrows) {
-  EXPECT_FALSE(has_full_disk_write_access(restricted(
-      {entry(FileSystemSpecialPath::root(), Mode::write), entry(FileSystemSpecialPath::root(), Mode::deny)})));
+  EXPECT_FALSE(
+      has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
+                                             entry(FileSystemSpecialPath::root(), Mode::deny)})));
 }
 
 // reference test same_specificity_write_override_keeps_full_disk_write_access
 TEST(FullDiskWrite, SameTargetWriteShadowsRead) {
-  EXPECT_TRUE(has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
-                                                     entry(p("C:\\repo\\docs"), Mode::read),
-                                                     entry(p("C:\\repo\\docs"), Mode::write)})));
+  EXPECT_TRUE(has_full_disk_write_access(restricted(
+      {entry(FileSystemSpecialPath::root(), Mode::write), entry(p("C:\\repo\\docs"), Mode::read),
+       entry(p("C:\\repo\\docs"), Mode::write)})));
 }
 
 TEST(FullDiskWrite, DenyIsNeverShadowedAndGlobsAlwaysNarrow) {
-  EXPECT_FALSE(has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
-                                                      entry(p("C:\\secret"), Mode::deny),
-                                                      entry(p("C:\\secret"), Mode::write)})));
-  EXPECT_FALSE(has_full_disk_write_access(restricted(
-      {entry(FileSystemSpecialPath::root(), Mode::write), entry(GlobPattern{"**/*.env"}, Mode::deny)})));
-  EXPECT_TRUE(has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
-                                                     entry(FileSystemSpecialPath::root(), Mode::read),
-                                                     entry(FileSystemSpecialPath::minimal(), Mode::read),
-                                                     entry(FileSystemSpecialPath::unknown(":x"), Mode::deny)})));
-  EXPECT_FALSE(has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
-                                                      entry(FileSystemSpecialPath::tmpdir(), Mode::read)})));
+  EXPECT_FALSE(has_full_disk_write_access(
+      restricted({entry(FileSystemSpecialPath::root(), Mode::write),
+                  entry(p("C:\\secret"), Mode::deny), entry(p("C:\\secret"), Mode::write)})));
+  EXPECT_FALSE(
+      has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
+                                             entry(GlobPattern{"**/*.env"}, Mode::deny)})));
+  EXPECT_TRUE(has_full_disk_write_access(
+      restricted({entry(FileSystemSpecialPath::root(), Mode::write),
+                  entry(FileSystemSpecialPath::root(), Mode::read),
+                  entry(FileSystemSpecialPath::minimal(), Mode::read),
+                  entry(FileSystemSpecialPath::unknown(":x"), Mode::deny)})));
+  EXPECT_FALSE(
+      has_full_disk_write_access(restricted({entry(FileSystemSpecialPath::root(), Mode::write),
+                                             entry(FileSystemSpecialPath::tmpdir(), Mode::read)})));
 }
 
 TEST(ProtectedSubpaths, ListsExistingMetadataInReferenceOrder) {
   FakeFileSystem fs;
   fs.dir("C:\\repo\\.git").dir("C:\\repo\\.agents").dir("C:\\repo\\.codex");
-  EXPECT_EQ(default_read_only_subpaths(p("C:\\repo"), {}, fs),
-            (std::vector<WinPath>{p("C:\\repo\\.git"), p("C:\\repo\\.agents"), p("C:\\repo\\.codex")}));
+  EXPECT_EQ(
+      default_read_only_subpaths(p("C:\\repo"), {}, fs),
+      (std::vector<WinPath>{p("C:\\repo\\.git"), p("C:\\repo\\.agents"), p("C:\\repo\\.codex")}));
 }
 
 TEST(ProtectedSubpaths, MissingMetadataOnlyWhenAsked) {
@@ -171,8 +187,9 @@ TEST(ProtectedSubpaths, GitPointerFileAddsExistingTargetFirst) {
   FakeFileSystem fs;
   fs.file("C:\\work\\wt\\.git", "gitdir: ../main/.git/worktrees/wt\n")
       .dir("C:\\work\\main\\.git\\worktrees\\wt");
-  EXPECT_EQ(default_read_only_subpaths(p("C:\\work\\wt"), {}, fs),
-            (std::vector<WinPath>{p("C:\\work\\main\\.git\\worktrees\\wt"), p("C:\\work\\wt\\.git")}));
+  EXPECT_EQ(
+      default_read_only_subpaths(p("C:\\work\\wt"), {}, fs),
+      (std::vector<WinPath>{p("C:\\work\\main\\.git\\worktrees\\wt"), p("C:\\work\\wt\\.git")}));
 }
 
 TEST(ProtectedSubpaths, GitPointerAbsoluteTarget) {
@@ -183,11 +200,12 @@ TEST(ProtectedSubpaths, GitPointerAbsoluteTarget) {
 }
 
 TEST(ProtectedSubpaths, GitPointerWithMissingOrMalformedTargetKeepsDotGitOnly) {
-  for (const char* content : {"gitdir: .git/worktrees/example", "gitdir:", "not a pointer",
-                              "gitdir: C:relative"}) {
+  for (const char* content :
+       {"gitdir: .git/worktrees/example", "gitdir:", "not a pointer", "gitdir: C:relative"}) {
     FakeFileSystem fs;
     fs.file("C:\\repo\\.git", content);
-    EXPECT_EQ(default_read_only_subpaths(p("C:\\repo"), {}, fs), std::vector<WinPath>{p("C:\\repo\\.git")})
+    EXPECT_EQ(default_read_only_subpaths(p("C:\\repo"), {}, fs),
+              std::vector<WinPath>{p("C:\\repo\\.git")})
         << content;
   }
 }

@@ -128,8 +128,8 @@ concept TokenlessRequestCompiles = requires {
 static_assert(!TokenlessRequestCompiles<LaunchRequest>);
 static_assert(!TokenlessRequestCompiles<CaptureRequest>);
 
-// DESIGN §4: a test asserts the restricting SIDs of the child's token on every spawn path.
-// This is the launcher path that capture (and later session) go through.
+// docs/execution.md#launch-sequence: a test asserts the restricting SIDs of the child's token on
+// every spawn path. This is the launcher path that capture (and later session) go through.
 TEST(ProcessLauncher, ChildTokenCarriesTheRestrictingSids) {
   const UniqueHandle base = open_current_process_token();
   const SandboxToken token = create_restricted_token(

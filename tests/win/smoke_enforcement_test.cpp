@@ -71,9 +71,9 @@ TEST_F(SmokeEnforcementTest, WriteIntoDotGitIsDenied) {
   EXPECT_FALSE(std::filesystem::exists(target));
 }
 
-// DESIGN §4: every spawn path builds its token with the one token builder; each path's child
-// reports the restricting SIDs it got: the root's SID as the store handed it out, then the
-// logon SID and Everyone.
+// docs/execution.md#launch-sequence: every spawn path builds its token with the one token builder;
+// each path's child reports the restricting SIDs it got: the root's SID as the store handed it out,
+// then the logon SID and Everyone.
 void expect_workspace_token_sids(const std::string& token_report, const std::filesystem::path& home,
                                  const WinPath& workspace) {
   std::vector<std::string> actual;

@@ -1,8 +1,9 @@
-// The one restricted-token builder (DESIGN §4). Wine 8 implements CreateRestrictedToken but
-// enforces nothing, ignores DISABLE_MAX_PRIVILEGE, does not mark the token restricted and cannot
-// report restricting SIDs (TokenRestrictedSids: ERROR_INVALID_FUNCTION). What Wine does keep (the
-// logon SID, the default DACL, SeChangeNotifyPrivilege) is asserted here; the rest skips visibly
-// under Wine and is asserted when this binary runs on Windows (windows-smoke).
+// The one restricted-token builder (docs/execution.md#restricted-token). Wine 8 implements
+// CreateRestrictedToken but enforces nothing, ignores DISABLE_MAX_PRIVILEGE, does not mark the
+// token restricted and cannot report restricting SIDs (TokenRestrictedSids:
+// ERROR_INVALID_FUNCTION). What Wine does keep (the logon SID, the default DACL,
+// SeChangeNotifyPrivilege) is asserted here; the rest skips visibly under Wine and is asserted when
+// this binary runs on Windows (windows-smoke).
 #include "win/token.hpp"
 
 #include <string>

@@ -10,7 +10,7 @@
 
 namespace winsandbox::cli {
 
-// Exit codes of DESIGN §5 for the non-executing commands.
+// Exit codes of docs/architecture.md#errors for the non-executing commands.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitSandboxError = 125;

@@ -23,7 +23,7 @@
 namespace winsandbox::cli {
 namespace {
 
-// DESIGN §5: a command that timed out.
+// docs/architecture.md#errors: a command that timed out.
 constexpr int kExitTimedOut = 124;
 
 struct CaptureOptions {

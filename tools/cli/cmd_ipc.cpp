@@ -1,4 +1,4 @@
-// `winsandbox ipc decode|encode`: converts runner IPC traffic (reference/elevated-ipc.md §c)
+// `winsandbox ipc decode|encode`: converts runner IPC traffic (docs/elevated.md#ipc-messages)
 // between its binary frames and one JSON message per line, for inspection and for hand-made
 // test input. Both directions validate every message as the runner and the parent would.
 #include <cstdio>

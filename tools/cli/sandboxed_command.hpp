@@ -58,8 +58,8 @@ void fill_sandboxed_command_request(const SandboxedCommandOptions& options, Requ
   }
 }
 
-// Reports `error` (text or --json) and returns the exit code DESIGN §5 gives it: 127 command
-// not found, 126 command cannot start, 125 any other sandbox error.
+// Reports `error` (text or --json) and returns the exit code docs/architecture.md#errors gives it:
+// 127 command not found, 126 command cannot start, 125 any other sandbox error.
 int report_sandboxed_command_error(const Error& error, const GlobalOptions& global);
 
 }  // namespace winsandbox::cli

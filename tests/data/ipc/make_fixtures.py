@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerates the runner IPC fixtures in this directory from the example bodies of
-reference/elevated-ipc.md §c.7 (with codex_home/real_codex_home renamed to
+docs/elevated.md#example-frames (with codex_home/real_codex_home renamed to
 sandbox_home/real_sandbox_home). Independent of the C++ codec on purpose: the unit test
 IpcFrame.CliFixturesMatchTheGoldenExamples checks that both agree."""
 import pathlib
