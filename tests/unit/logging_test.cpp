@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include <gtest/gtest.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/ostream_sink.h>
 
 #include "common/log.hpp"
@@ -16,7 +17,9 @@ protected:
   void SetUp() override {
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(records_);
     auto host = std::make_shared<spdlog::logger>("host", sink);
-    host->set_pattern("%l|%v");
+    // "\n" on every platform (spdlog's default end of line is "\r\n" on Windows).
+    host->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+        "%l|%v", spdlog::pattern_time_type::local, "\n"));
     host->set_level(spdlog::level::debug);
     set_logger(host);
   }
