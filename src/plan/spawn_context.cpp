@@ -1,14 +1,13 @@
 // The elevated spawn context (include/winsandbox/spawn_context.hpp). Everything here is
-// composed from the one implementation of each piece: CapabilitySidStore, token_capability_sids,
-// build_child_environment, build_setup_request, quote_command_line.
+// composed from the one implementation of each piece: plan_launch, CapabilitySidStore,
+// token_capability_sids, build_setup_request.
 #include "plan/spawn_context.hpp"
 
 #include "plan/acl_state.hpp"
 #include "plan/capability_sid_store.hpp"
-#include "plan/sandbox_home.hpp"
+#include "plan/launch_plan.hpp"
 #include "plan/setup_request.hpp"
 #include "winsandbox/child_env.hpp"
-#include "winsandbox/command_line.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
@@ -49,26 +48,21 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
     const ResolvedPermissions& resolved, const WinPath& sandbox_home, const WinPath& cwd,
     const Environment& env, const std::vector<std::string>& command,
     const ElevatedSpawnOverrides& overrides, const FileSystemView& fs, RandomSource& random) {
-  // The command first: a bad one fails before the SID store is touched.
-  if (!command.empty() && command.front().empty()) {
-    throw Error(ErrorCode::invalid_argument,
-                "the program name (the command's first word) is empty");
-  }
-  std::string command_line = quote_command_line(command);
-  // The elevated backend grants read roots but cannot deny reads elsewhere: refuse profiles
-  // that would silently read more than they allow (docs/resolution.md#elevated-read-check).
-  validate_elevated_read_access(resolved, fs);
-  // The setup request drops such roots, but the token and the ACL plan would still carry them.
-  require_sandbox_home_outside_writable_roots(resolved, sandbox_home, fs);
-
-  ChildEnvironmentOptions env_options;
-  env_options.backend = SandboxBackend::elevated;
-  env_options.network_blocked = resolved.network.blocked;
-  env_options.command_cwd = cwd;
-  env_options.writable_roots = writable_roots_of(resolved);
-  env_options.inherited_path = overrides.inherited_path;
-  env_options.inherited_pathext = overrides.inherited_pathext;
-  Environment child_env = build_child_environment(env, env_options, fs);
+  // Admission and the child's environment come from the launch planner every spawn path
+  // shares; the runner looks the program up itself (ProgramLookup::deferred).
+  LaunchPlan plan = plan_launch(LaunchPlanInput{.backend = SandboxBackend::elevated,
+                                                .resolved = resolved,
+                                                .command_cwd = cwd,
+                                                .sandbox_home = sandbox_home,
+                                                .env = env,
+                                                .command = command,
+                                                .inherited_path = overrides.inherited_path,
+                                                .inherited_pathext = overrides.inherited_pathext,
+                                                .denybin_directory = std::nullopt,
+                                                .program_lookup = ProgramLookup::deferred},
+                                fs);
+  Environment child_env = std::move(plan.environment);
+  std::string command_line = std::move(plan.command_line);
 
   SetupRequest setup_request =
       build_setup_request(resolved, sandbox_home, child_env, fs, overrides.setup);

@@ -1,51 +1,16 @@
-// The Windows side of the capture API (include/winsandbox/capture.hpp): profile -> resolved
-// permissions -> capability SIDs -> ACLs -> restricted token -> capture engine.
+// The Windows side of the capture API (include/winsandbox/capture.hpp): the prepared launch
+// (launch_preparation.hpp) run by the capture engine.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "win/token.hpp"
+#include "win/launch_preparation.hpp"
 #include "winsandbox/capture.hpp"
 #include "winsandbox/environment.hpp"
 
 namespace winsandbox::win {
-
-// The warning every capture and session with the network blocked carries: this backend only
-// steers well-behaved tools (stubs, proxy variables); a program can still open a socket.
-inline constexpr char kAdvisoryNetworkWarning[] =
-    "network access is restricted only in an advisory way under the unelevated backend (network "
-    "stubs first on PATH, proxy variables pointing nowhere): a program that opens a socket "
-    "itself is not blocked; the elevated backend enforces the network block";
-
-// What every sandboxed spawn path needs, before anything is launched.
-struct SandboxedCommand {
-  const PermissionProfile& profile;
-  const ProfileBinding& binding;
-  const std::vector<std::string>& command;
-  const std::string& cwd;  // empty: the first workspace root
-  const Environment& env;
-  const std::filesystem::path& sandbox_home;
-};
-
-// The launch, prepared: input validated, profile resolved, network stubs written (network
-// blocked: plan/denybin.hpp, first on the child's PATH), program found, capability SIDs
-// assigned, ACLs applied, NUL device granted, restricted token built.
-struct PreparedLaunch {
-  WinPath application;
-  std::string command_line;
-  WinPath cwd;
-  Environment environment;
-  SandboxToken token;
-  std::vector<std::string> warnings;
-};
-
-// Errors as run_capture_for_permission_profile documents; bad input, and a profile this backend
-// cannot enforce (elevated_backend_required), fails before any permission state (SIDs, ACLs,
-// network stubs) is touched. (A later failure, e.g. command_not_found, may follow the writing
-// of the network stub directory, which only ever holds the same stubs.)
-PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& command);
 
 // run_capture_for_permission_profile on Windows.
 winsandbox::CaptureResult run_sandboxed_capture(const winsandbox::CaptureRequest& request);

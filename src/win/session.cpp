@@ -20,7 +20,7 @@
 #include "win/pipe.hpp"
 #include "win/process_launcher.hpp"
 #include "win/pseudo_console.hpp"
-#include "win/sandboxed_capture.hpp"
+#include "win/launch_preparation.hpp"
 #include "win/win32_error.hpp"
 
 namespace winsandbox {
