@@ -22,13 +22,28 @@ void throw_unsupported_platform(std::string_view what) {
               std::string(what) + " runs commands in a Windows sandbox and needs a Windows host");
 }
 
-void convert_legacy_policy(const std::string& policy, const std::string& policy_cwd,
+void convert_legacy_policy(std::string_view kind, std::string_view entry_point,
+                           const std::string& policy, const std::string& policy_cwd,
                            PermissionProfile& profile, ProfileBinding& binding) {
-  const SandboxPolicy parsed = parse_policy_string(policy);
-  const WinPath cwd = WinPath::parse(policy_cwd);
-  const std::unique_ptr<FileSystemView> fs = open_host_file_system();
-  profile = profile_from_legacy_policy(parsed, cwd, *fs);
-  binding = ProfileBinding::for_profile_cwd(cwd);
+  try {
+#if defined(_WIN32)
+    (void)entry_point;
+    const SandboxPolicy parsed = parse_policy_string(policy);
+    const WinPath cwd = WinPath::parse(policy_cwd);
+    const std::unique_ptr<FileSystemView> fs = open_host_file_system();
+    profile = profile_from_legacy_policy(parsed, cwd, *fs);
+    binding = ProfileBinding::for_profile_cwd(cwd);
+#else
+    (void)policy;
+    (void)policy_cwd;
+    (void)profile;
+    (void)binding;
+    throw_unsupported_platform(entry_point);
+#endif
+  } catch (const Error& error) {
+    log::refusal(kind, error);
+    throw;
+  }
 }
 
 CaptureResult run_capture_for_permission_profile(const CaptureRequest& request) {
@@ -47,18 +62,8 @@ CaptureResult run_capture_for_permission_profile(const CaptureRequest& request) 
 
 CaptureResult run_capture_for_policy(const std::string& policy, const std::string& policy_cwd,
                                      CaptureRequest request) {
-  try {
-#if defined(_WIN32)
-    convert_legacy_policy(policy, policy_cwd, request.profile, request.binding);
-#else
-    (void)policy;
-    (void)policy_cwd;
-    throw_unsupported_platform("run_capture_for_policy");
-#endif
-  } catch (const Error& error) {
-    log::refusal("capture", error);
-    throw;
-  }
+  convert_legacy_policy("capture", "run_capture_for_policy", policy, policy_cwd, request.profile,
+                        request.binding);
   return run_capture_for_permission_profile(request);  // logs its own refusals
 }
 

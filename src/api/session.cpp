@@ -10,18 +10,8 @@ namespace winsandbox {
 
 Session spawn_session_for_policy(const std::string& policy, const std::string& policy_cwd,
                                  SessionRequest request) {
-  try {
-#if defined(_WIN32)
-    convert_legacy_policy(policy, policy_cwd, request.profile, request.binding);
-#else
-    (void)policy;
-    (void)policy_cwd;
-    throw_unsupported_platform("spawn_session_for_policy");
-#endif
-  } catch (const Error& error) {
-    log::refusal("session", error);
-    throw;
-  }
+  convert_legacy_policy("session", "spawn_session_for_policy", policy, policy_cwd, request.profile,
+                        request.binding);
   return spawn_session_for_permission_profile(request);  // logs its own refusals
 }
 

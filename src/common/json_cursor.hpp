@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/enum_names.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
@@ -68,5 +69,14 @@ private:
   ErrorCode code_;
   std::string path_;
 };
+
+// The value `cursor`'s string names in `names`; fails "unknown <what> `<text>`" otherwise.
+template <typename Enum, std::size_t N>
+Enum enum_from_json(const JsonCursor& cursor, const EnumNames<Enum, N>& names,
+                    std::string_view what) {
+  const std::string& text = cursor.string();
+  if (const auto value = enum_from_name(names, text)) return *value;
+  cursor.fail("unknown " + std::string(what) + " `" + text + "`");
+}
 
 }  // namespace winsandbox

@@ -7,6 +7,16 @@
 namespace winsandbox {
 namespace {
 
+constexpr EnumNames<FileSystemAccessMode, 3> kAccessModeNames{{
+    {FileSystemAccessMode::read, "read"},
+    {FileSystemAccessMode::write, "write"},
+    {FileSystemAccessMode::deny, "deny"},
+}};
+constexpr EnumNames<NetworkAccess, 2> kNetworkAccessNames{{
+    {NetworkAccess::restricted, "restricted"},
+    {NetworkAccess::enabled, "enabled"},
+}};
+
 std::string_view special_kind_name(FileSystemSpecialPath::Kind kind) {
   using Kind = FileSystemSpecialPath::Kind;
   switch (kind) {
@@ -125,16 +135,11 @@ PermissionProfile legacy_profile_from_json_value(const JsonCursor& cursor) {
 }  // namespace
 
 std::string_view access_mode_name(FileSystemAccessMode mode) noexcept {
-  switch (mode) {
-    case FileSystemAccessMode::read: return "read";
-    case FileSystemAccessMode::write: return "write";
-    case FileSystemAccessMode::deny: return "deny";
-  }
-  return "deny";
+  return enum_name(kAccessModeNames, mode);
 }
 
 std::string_view network_access_name(NetworkAccess network) noexcept {
-  return network == NetworkAccess::enabled ? "enabled" : "restricted";
+  return enum_name(kNetworkAccessNames, network);
 }
 
 Json to_json_value(const FileSystemSpecialPath& special) {
@@ -217,18 +222,12 @@ WinPath absolute_path_from_json_value(const JsonCursor& cursor) {
 }
 
 FileSystemAccessMode access_mode_from_json_value(const JsonCursor& cursor) {
-  const std::string& name = cursor.string();
-  if (name == "read") return FileSystemAccessMode::read;
-  if (name == "write") return FileSystemAccessMode::write;
-  if (name == "deny" || name == "none") return FileSystemAccessMode::deny;
-  cursor.fail("unknown access mode `" + name + "`");
+  if (cursor.string() == "none") return FileSystemAccessMode::deny;  // the reference's alias
+  return enum_from_json(cursor, kAccessModeNames, "access mode");
 }
 
 NetworkAccess network_access_from_json_value(const JsonCursor& cursor) {
-  const std::string& name = cursor.string();
-  if (name == "restricted") return NetworkAccess::restricted;
-  if (name == "enabled") return NetworkAccess::enabled;
-  cursor.fail("unknown network policy `" + name + "`");
+  return enum_from_json(cursor, kNetworkAccessNames, "network policy");
 }
 
 FileSystemSandboxEntry entry_from_json_value(const JsonCursor& cursor) {

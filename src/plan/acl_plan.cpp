@@ -238,25 +238,11 @@ AclState record_operations(AclState state, const AclPlan& plan,
 }
 
 std::string_view ace_kind_name(AceKind kind) noexcept {
-  switch (kind) {
-    case AceKind::deny_read: return "deny_read";
-    case AceKind::deny_write: return "deny_write";
-    case AceKind::allow_write: return "allow_write";
-    case AceKind::allow_read_execute: return "allow_read_execute";
-  }
-  return "unknown";
+  return enum_name(kAceKindNames, kind);
 }
 
 std::string_view ace_origin_name(AceOrigin origin) noexcept {
-  switch (origin) {
-    case AceOrigin::writable_root: return "writable_root";
-    case AceOrigin::read_only_subpath: return "read_only_subpath";
-    case AceOrigin::missing_subpath: return "missing_subpath";
-    case AceOrigin::deny_read: return "deny_read";
-    case AceOrigin::setup_read_root: return "setup_read_root";
-    case AceOrigin::world_writable_dir: return "world_writable_dir";
-  }
-  return "unknown";
+  return enum_name(kAceOriginNames, origin);
 }
 
 std::string acl_plan_to_json(const AclPlan& plan) {

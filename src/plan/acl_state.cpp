@@ -11,21 +11,6 @@ namespace {
 
 constexpr std::string_view kDescription = "ACL state";
 
-constexpr std::array kKinds{AceKind::deny_read, AceKind::deny_write, AceKind::allow_write,
-                            AceKind::allow_read_execute};
-constexpr std::array kOrigins{AceOrigin::writable_root,   AceOrigin::read_only_subpath,
-                              AceOrigin::missing_subpath, AceOrigin::deny_read,
-                              AceOrigin::setup_read_root, AceOrigin::world_writable_dir};
-
-template <typename Enum, std::size_t N, typename NameOf>
-Enum parse_name(const JsonCursor& cursor, const std::array<Enum, N>& values, NameOf name_of) {
-  const std::string& text = cursor.string();
-  for (const Enum value : values) {
-    if (name_of(value) == text) return value;
-  }
-  cursor.fail("unknown value `" + text + "`");
-}
-
 // Exactly "0x" + `digits` upper-case hex digits.
 std::uint32_t parse_hex(const JsonCursor& cursor, int digits) {
   const std::string& text = cursor.string();
@@ -95,11 +80,11 @@ AclEntry acl_entry_from_json(const JsonCursor& cursor) {
   const std::uint32_t flags = parse_hex(inheritance, 2);
   if (flags > kInheritToChildren) inheritance.fail("unknown inheritance flags");
   AclEntry entry{parse_path(cursor.field("path")), sid.string(),
-                 parse_name(cursor.field("ace"), kKinds, ace_kind_name)};
+                 enum_from_json(cursor.field("ace"), kAceKindNames, "ACE kind")};
   entry.mask = parse_hex(cursor.field("mask"), 8);
   entry.inheritance = static_cast<std::uint8_t>(flags);
   entry.create_directory_if_missing = cursor.field("create_directory_if_missing").boolean();
-  entry.origin = parse_name(cursor.field("origin"), kOrigins, ace_origin_name);
+  entry.origin = enum_from_json(cursor.field("origin"), kAceOriginNames, "ACE origin");
   return entry;
 }
 

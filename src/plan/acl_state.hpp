@@ -15,6 +15,22 @@
 
 namespace winsandbox {
 
+// The names of the ACL enums in every JSON shape (ace_kind_name, ace_origin_name).
+inline constexpr EnumNames<AceKind, 4> kAceKindNames{{
+    {AceKind::deny_read, "deny_read"},
+    {AceKind::deny_write, "deny_write"},
+    {AceKind::allow_write, "allow_write"},
+    {AceKind::allow_read_execute, "allow_read_execute"},
+}};
+inline constexpr EnumNames<AceOrigin, 6> kAceOriginNames{{
+    {AceOrigin::writable_root, "writable_root"},
+    {AceOrigin::read_only_subpath, "read_only_subpath"},
+    {AceOrigin::missing_subpath, "missing_subpath"},
+    {AceOrigin::deny_read, "deny_read"},
+    {AceOrigin::setup_read_root, "setup_read_root"},
+    {AceOrigin::world_writable_dir, "world_writable_dir"},
+}};
+
 // File format (version 1; pretty-printed):
 //
 //   {

@@ -17,7 +17,22 @@ namespace {
 constexpr std::array<std::string_view, 4> kPlatformDefaultVariables{
     "SystemRoot", "ProgramFiles", "ProgramFiles(x86)", "ProgramData"};
 
-constexpr std::array kModes{SetupMode::full, SetupMode::refresh, SetupMode::provision_only};
+constexpr EnumNames<SetupMode, 3> kSetupModeNames{{
+    {SetupMode::full, "full"},
+    {SetupMode::refresh, "refresh"},
+    {SetupMode::provision_only, "provision-only"},
+}};
+constexpr EnumNames<SetupDriftKind, 5> kSetupDriftKindNames{{
+    {SetupDriftKind::marker_missing, "marker_missing"},
+    {SetupDriftKind::version_changed, "version_changed"},
+    {SetupDriftKind::accounts_changed, "accounts_changed"},
+    {SetupDriftKind::proxy_ports_changed, "proxy_ports_changed"},
+    {SetupDriftKind::local_binding_changed, "local_binding_changed"},
+}};
+constexpr EnumNames<NetworkIdentity, 2> kNetworkIdentityNames{{
+    {NetworkIdentity::offline, "offline"},
+    {NetworkIdentity::online, "online"},
+}};
 
 std::optional<WinPath> env_path(const Environment& env, std::string_view key) {
   const auto value = env.get(key);
@@ -137,10 +152,6 @@ std::string format_ports(const std::vector<std::uint16_t>& ports) {
     out += std::to_string(ports[i]);
   }
   return out + "]";
-}
-
-std::string_view identity_name(NetworkIdentity identity) {
-  return identity == NetworkIdentity::offline ? "offline" : "online";
 }
 
 // ---- decoding helpers -----------------------------------------------------------------------
@@ -283,23 +294,11 @@ std::vector<SetupDrift> setup_refresh_needed(const std::optional<SetupMarker>& m
 }
 
 std::string_view setup_mode_name(SetupMode mode) noexcept {
-  switch (mode) {
-    case SetupMode::full: return "full";
-    case SetupMode::refresh: return "refresh";
-    case SetupMode::provision_only: return "provision-only";
-  }
-  return "full";
+  return enum_name(kSetupModeNames, mode);
 }
 
 std::string_view setup_drift_kind_name(SetupDriftKind kind) noexcept {
-  switch (kind) {
-    case SetupDriftKind::marker_missing: return "marker_missing";
-    case SetupDriftKind::version_changed: return "version_changed";
-    case SetupDriftKind::accounts_changed: return "accounts_changed";
-    case SetupDriftKind::proxy_ports_changed: return "proxy_ports_changed";
-    case SetupDriftKind::local_binding_changed: return "local_binding_changed";
-  }
-  return "marker_missing";
+  return enum_name(kSetupDriftKindNames, kind);
 }
 
 // ---- JSON -----------------------------------------------------------------------------------
@@ -310,7 +309,7 @@ Json to_json_value(const SetupRequest& request) {
   put_accounts(out, request.accounts);
   out["sandbox_home"] = request.sandbox_home.str();
   out["workspace_roots"] = paths_to_json(request.workspace_roots);
-  out["network_identity"] = identity_name(request.network_identity);
+  out["network_identity"] = enum_name(kNetworkIdentityNames, request.network_identity);
   out["read_roots"] = paths_to_json(request.read_roots);
   out["write_roots"] = paths_to_json(request.write_roots);
   out["deny_read_paths"] = paths_to_json(request.deny_read_paths);
@@ -349,18 +348,9 @@ SetupRequest setup_request_from_json(const JsonCursor& cursor) {
                        .allow_local_binding = cursor.field("allow_local_binding").boolean(),
                        .real_user = cursor.field("real_user").string(),
                        .mode = SetupMode::full};
-  const JsonCursor identity = cursor.field("network_identity");
-  if (identity.string() == "online") {
-    request.network_identity = NetworkIdentity::online;
-  } else if (identity.string() != "offline") {
-    identity.fail("unknown network identity `" + identity.string() + "`");
-  }
-  const JsonCursor mode = cursor.field("mode");
-  const auto known = std::find_if(kModes.begin(), kModes.end(), [&mode](SetupMode candidate) {
-    return setup_mode_name(candidate) == mode.string();
-  });
-  if (known == kModes.end()) mode.fail("unknown setup mode `" + mode.string() + "`");
-  request.mode = *known;
+  request.network_identity =
+      enum_from_json(cursor.field("network_identity"), kNetworkIdentityNames, "network identity");
+  request.mode = enum_from_json(cursor.field("mode"), kSetupModeNames, "setup mode");
   return request;
 }
 

@@ -101,7 +101,7 @@ void OverlappedOperation::cancel() noexcept {
 }  // namespace detail
 
 OverlappedReader::OverlappedReader(UniqueHandle pipe, ChunkHandler on_chunk)
-    : on_chunk_(std::move(on_chunk)), operation_(std::move(pipe), "ReadFile(child output)") {}
+    : OverlappedPipeIo(std::move(pipe), "ReadFile(child output)"), on_chunk_(std::move(on_chunk)) {}
 
 OverlappedReader::~OverlappedReader() {
   stop();
@@ -123,12 +123,8 @@ void OverlappedReader::on_signaled() {
   issue_read();
 }
 
-void OverlappedReader::stop() noexcept {
-  operation_.cancel();
-}
-
 OverlappedWriter::OverlappedWriter(UniqueHandle pipe, std::string_view data)
-    : remaining_(data), operation_(std::move(pipe), "WriteFile(child input)") {}
+    : OverlappedPipeIo(std::move(pipe), "WriteFile(child input)"), remaining_(data) {}
 
 OverlappedWriter::~OverlappedWriter() {
   stop();
@@ -153,10 +149,6 @@ void OverlappedWriter::on_signaled() {
   if (!transferred) return;
   remaining_.remove_prefix(std::min<std::size_t>(*transferred, remaining_.size()));
   issue_write();
-}
-
-void OverlappedWriter::stop() noexcept {
-  operation_.cancel();
 }
 
 }  // namespace winsandbox::win

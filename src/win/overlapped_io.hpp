@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include <windows.h>
 
@@ -60,64 +61,69 @@ private:
 
 }  // namespace detail
 
+// What OverlappedReader and OverlappedWriter show the caller's wait loop.
+class OverlappedPipeIo {
+public:
+  OverlappedPipeIo(const OverlappedPipeIo&) = delete;
+  OverlappedPipeIo& operator=(const OverlappedPipeIo&) = delete;
+
+  // True once the peer went away (end-of-file, broken pipe) or stop() was called.
+  bool done() const noexcept { return operation_.done(); }
+  // The event to wait on while an operation is in flight (manual reset).
+  HANDLE event() const noexcept { return operation_.event(); }
+  bool pending() const noexcept { return operation_.pending(); }
+  // Cancels any operation in flight and closes the pipe.
+  void stop() noexcept { operation_.cancel(); }
+
+protected:
+  OverlappedPipeIo(UniqueHandle pipe, const char* what) : operation_(std::move(pipe), what) {}
+  // Derived classes call stop() in their own destructor: the operation in flight must be
+  // cancelled before their buffers go, and base members are destroyed after theirs.
+  ~OverlappedPipeIo() = default;
+
+  detail::OverlappedOperation operation_;
+};
+
 // Reads a pipe end opened with FILE_FLAG_OVERLAPPED until end-of-file, handing each non-empty
 // chunk to `on_chunk`.
-class OverlappedReader {
+class OverlappedReader : public OverlappedPipeIo {
 public:
   using ChunkHandler = std::function<void(std::string_view)>;
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
   OverlappedReader(UniqueHandle pipe, ChunkHandler on_chunk);
   ~OverlappedReader();
-  OverlappedReader(const OverlappedReader&) = delete;
-  OverlappedReader& operator=(const OverlappedReader&) = delete;
 
   // Issues the first read. Separate from the constructor so a failure surfaces as an exception
   // from a fully built object.
   void start();
-  // True once end-of-file was seen or stop() was called.
-  bool done() const noexcept { return operation_.done(); }
-  // The event to wait on while a read is in flight (manual reset).
-  HANDLE event() const noexcept { return operation_.event(); }
-  bool pending() const noexcept { return operation_.pending(); }
   // Completes the read in flight (its event fired) and issues the next one.
   void on_signaled();
-  // Cancels any read in flight and closes the pipe.
-  void stop() noexcept;
 
 private:
   void issue_read();
 
   ChunkHandler on_chunk_;
   std::array<char, kChunkBytes> buffer_{};
-  // After the buffer, so it is destroyed (and the read cancelled) first.
-  detail::OverlappedOperation operation_;
 };
 
 // Writes `data` (which must stay valid until done() or destruction) to a pipe end opened with
 // FILE_FLAG_OVERLAPPED, then closes the pipe so the reader sees end-of-file. A reader that goes
 // away early (broken pipe) ends the writing quietly: the rest of the data is dropped.
-class OverlappedWriter {
+class OverlappedWriter : public OverlappedPipeIo {
 public:
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
   OverlappedWriter(UniqueHandle pipe, std::string_view data);
   ~OverlappedWriter();
-  OverlappedWriter(const OverlappedWriter&) = delete;
-  OverlappedWriter& operator=(const OverlappedWriter&) = delete;
 
   void start();
-  bool done() const noexcept { return operation_.done(); }
-  HANDLE event() const noexcept { return operation_.event(); }
-  bool pending() const noexcept { return operation_.pending(); }
   void on_signaled();
-  void stop() noexcept;
 
 private:
   void issue_write();
 
   std::string_view remaining_;
-  detail::OverlappedOperation operation_;
 };
 
 }  // namespace winsandbox::win
