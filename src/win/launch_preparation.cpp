@@ -88,7 +88,10 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
       .denybin_directory = std::nullopt,
       .program_lookup = ProgramLookup::now,
   };
-  admit_launch(plan_input, *fs);
+  {
+    log::TimedStep step("admission");
+    admit_launch(plan_input, *fs);
+  }
 
   // The stubs are written before the program is resolved, so a bare `ssh` finds its stub even
   // on the first run (resolution reads the disk). Their directory is our state, not input, and

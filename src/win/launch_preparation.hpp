@@ -11,6 +11,7 @@
 #include "winsandbox/environment.hpp"
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"
+#include "winsandbox/resolve.hpp"
 
 namespace winsandbox::win {
 

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "plan/plan_test_support.hpp"
 #include "plan/spawn_context.hpp"
 #include "test_support.hpp"
 #include "win_test_support.hpp"
@@ -19,9 +20,9 @@ namespace {
 
 using win::test::win_path_of;
 
-std::optional<std::string> host_path() {
+std::optional<std::string> host_variable(const wchar_t* name) {
   std::wstring value(32768, L'\0');
-  const DWORD length = GetEnvironmentVariableW(L"PATH", value.data(), 32768);
+  const DWORD length = GetEnvironmentVariableW(name, value.data(), 32768);
   if (length == 0 || length >= 32768) return std::nullopt;
   value.resize(length);
   return win::to_utf8(value);
@@ -50,7 +51,8 @@ TEST(LaunchPreparation, SameEnvironmentCommandLineAndSidsAsTheElevatedSpawnConte
   const ResolvedPermissions resolved = resolve(profile, binding, command_cwd, env, *fs);
   ElevatedSpawnOverrides overrides;
   overrides.state_directory = home.path();
-  overrides.inherited_path = host_path();
+  overrides.inherited_path = host_variable(L"PATH");
+  overrides.inherited_pathext = host_variable(L"PATHEXT");
   const ElevatedSpawnContext elevated = prepare_elevated_spawn_context_for_permissions(
       resolved, win_path_of(home.path()), command_cwd, env, command, overrides, *fs);
 

@@ -119,7 +119,7 @@ TEST_F(LoggingTest, RefusalsAreLoggedAtInfoWithTheirCode) {
   capture.profile = profile_from_json(win::test::read_restricting_profiles(workspace.path())[0]);
   EXPECT_THROW(run_capture_for_permission_profile(capture), Error);
   std::string log = take_records();
-  EXPECT_TRUE(has_record(log, R"(^info: resolve failed after \d+\.\d ms\n)"));
+  EXPECT_TRUE(has_record(log, R"(\ninfo: admission failed after \d+\.\d ms\n)"));
   EXPECT_TRUE(has_record(log, R"(\ninfo: capture refused: elevated_backend_required: )"));
 
   SessionRequest session = request<SessionRequest>({"0"});
