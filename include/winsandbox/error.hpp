@@ -45,6 +45,8 @@ namespace winsandbox {
 // |                               | enforces; the unelevated backend refuses it before acting        |
 // | writable_root_redirected      | a writable root (or an ACL target) reaches its location through  |
 // |                               | a junction/symlink the sandbox could have written; refused       |
+// | ipc_request_mismatch          | the runner's own resolution of a spawn_request disagrees with    |
+// |                               | what the parent sent (token SIDs); refused, nothing started      |
 // clang-format on
 enum class ErrorCode : std::uint8_t {
   invalid_argument,
@@ -73,6 +75,7 @@ enum class ErrorCode : std::uint8_t {
   command_start_failed,
   elevated_backend_required,
   writable_root_redirected,
+  ipc_request_mismatch,
 };
 
 // The stable snake_case name of `code`.

@@ -1,12 +1,11 @@
 #include "winsandbox/error.hpp"
 
-#include <array>
-#include <utility>
+#include "common/enum_names.hpp"
 
 namespace winsandbox {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 26> kNames{{
+constexpr EnumNames<ErrorCode, 27> kNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::invalid_profile, "invalid_profile"},
     {ErrorCode::invalid_policy, "invalid_policy"},
@@ -33,22 +32,20 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 26> kNames{{
     {ErrorCode::command_start_failed, "command_start_failed"},
     {ErrorCode::elevated_backend_required, "elevated_backend_required"},
     {ErrorCode::writable_root_redirected, "writable_root_redirected"},
+    {ErrorCode::ipc_request_mismatch, "ipc_request_mismatch"},
 }};
 
 }  // namespace
 
 std::string_view error_code_name(ErrorCode code) noexcept {
-  for (const auto& [c, name] : kNames) {
-    if (c == code) return name;
+  for (const auto& entry : kNames) {
+    if (entry.value == code) return entry.name;
   }
-  return "unknown";
+  return "unknown";  // not enum_name's fallback: a bad cast must not pass for a real code
 }
 
 std::optional<ErrorCode> error_code_from_name(std::string_view name) noexcept {
-  for (const auto& [c, n] : kNames) {
-    if (n == name) return c;
-  }
-  return std::nullopt;
+  return enum_from_name(kNames, name);
 }
 
 Error::Error(ErrorCode code, std::string message, std::optional<std::uint32_t> win32_error)

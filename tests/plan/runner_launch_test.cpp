@@ -1,0 +1,161 @@
+// The runner's checks on the parent's first frame (src/plan/runner_launch.hpp): a v2
+// spawn_request only, resolved with its own binding, SIDs that agree, the program looked up in
+// the planned environment; and the binding rule across the parent and the runner.
+#include "plan/runner_launch.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fake_file_system.hpp"
+#include "plan/capability_sid_store.hpp"
+#include "plan/spawn_context.hpp"
+#include "plan_test_support.hpp"
+#include "test_support.hpp"
+
+namespace winsandbox {
+namespace {
+
+using testing::CountingRandom;
+using testing::FakeFileSystem;
+using testing::ScratchDir;
+
+WinPath p(std::string_view text) {
+  return WinPath::parse(text);
+}
+
+const WinPath kHome = p("C:\\Users\\alice\\.winsandbox");
+
+class StringReader final : public ByteReader {
+public:
+  explicit StringReader(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::size_t read_some(std::span<char> buffer) override {
+    const std::size_t n = std::min(buffer.size(), bytes_.size() - offset_);
+    std::memcpy(buffer.data(), bytes_.data() + offset_, n);
+    offset_ += n;
+    return n;
+  }
+
+private:
+  std::string bytes_;
+  std::size_t offset_ = 0;
+};
+
+IpcSpawnRequest first_request_of(std::string bytes) {
+  StringReader reader(std::move(bytes));
+  FrameReader frames(reader);
+  return read_spawn_request(frames);
+}
+
+// docs/architecture.md#binding-rule: profile cwd W = C:\repo, command cwd W\sub, extra root
+// D:\scratch. The parent prepares the context and the frame; the runner checks it against the
+// same SID store.
+struct Scenario {
+  FakeFileSystem fs = [] {
+    FakeFileSystem f;
+    f.dir("C:\\repo\\sub").dir("C:\\repo\\.git").dir("D:\\scratch");
+    f.file("C:\\tools\\git.exe");
+    return f;
+  }();
+  PermissionProfile profile = PermissionProfile::workspace_write_with(
+      {p("D:\\scratch")}, NetworkAccess::restricted, true, true, fs);
+  ProfileBinding binding = ProfileBinding::for_profile_cwd(p("C:\\repo"));
+  WinPath cwd = p("C:\\repo\\sub");
+  Environment env = [] {
+    Environment e;
+    e.set("PATH", "C:\\tools");
+    return e;
+  }();
+  std::vector<std::string> command{"git", "status"};
+  ScratchDir state;
+  CountingRandom random;
+
+  IpcSpawnRequest parent_request() {
+    ElevatedSpawnOverrides overrides;
+    overrides.state_directory = state.path();
+    const ResolvedPermissions resolved = resolve(profile, binding, cwd, env, fs);
+    const ElevatedSpawnContext context = prepare_elevated_spawn_context_for_permissions(
+        resolved, kHome, cwd, env, command, overrides, fs, random);
+    return make_elevated_spawn_request(context, profile, binding, kHome, cwd, command);
+  }
+  // What the runner does: resolve, read the store's SIDs (read only), plan.
+  RunnerLaunch runner_plan(const IpcSpawnRequest& request) {
+    const ResolvedPermissions resolved = resolve_spawn_request(request, fs);
+    std::vector<WinPath> roots;
+    for (const auto& root : resolved.writable_roots) roots.push_back(root.root);
+    CapabilitySidStore store(state.path(), random);
+    return plan_runner_launch(request, resolved, store.preview(roots), fs);
+  }
+};
+
+TEST(RunnerHandshake, AcceptsTheParentsSpawnRequestFrame) {
+  Scenario s;
+  const IpcSpawnRequest sent = s.parent_request();
+  EXPECT_EQ(first_request_of(encode_frame(sent)), sent);
+}
+
+TEST(RunnerHandshake, RefusesAnythingButAV2SpawnRequestFirst) {
+  EXPECT_WS_ERROR(first_request_of(""), ErrorCode::ipc_truncated_frame, "before sending");
+  EXPECT_WS_ERROR(first_request_of(encode_frame(IpcStdin{"x"})), ErrorCode::ipc_malformed_message,
+                  "got stdin");
+  std::string v1 = encode_frame(IpcTerminate{});
+  const auto at = v1.find("\"version\":2");
+  ASSERT_NE(at, std::string::npos);
+  v1[at + 10] = '1';
+  EXPECT_WS_ERROR(first_request_of(v1), ErrorCode::ipc_protocol_mismatch, "");
+  EXPECT_WS_ERROR(first_request_of(std::string("\x05\x00\x00\x00garbage", 11)),
+                  ErrorCode::ipc_malformed_message, "");
+}
+
+TEST(RunnerHandshake, ErrorFrameNamesTheCodeAndTheStage) {
+  const IpcError error =
+      runner_error(kRunnerStageHandshake, Error(ErrorCode::ipc_protocol_mismatch, "version 1"));
+  EXPECT_EQ(error.code, "ipc_protocol_mismatch");
+  EXPECT_EQ(error.message, "handshake: version 1");
+  EXPECT_EQ(decode_frame(encode_frame(error)), IpcMessage(error));
+}
+
+TEST(RunnerLaunch, ResolvesWithTheRequestsBindingAndAgreesWithTheParent) {
+  Scenario s;
+  const IpcSpawnRequest request = s.parent_request();
+  const RunnerLaunch launch = s.runner_plan(request);
+  EXPECT_EQ(launch.token_sids, request.cap_sids);
+  EXPECT_EQ(launch.token_sids.size(), 2U);  // C:\repo and D:\scratch; never C:\repo\sub
+  EXPECT_EQ(launch.program.program.str(), "C:\\tools\\git.EXE");
+  EXPECT_EQ(launch.program.command_line, "git status");
+  // The binding is W, not the command cwd.
+  EXPECT_EQ(binding_of(request).workspace_roots, std::vector<WinPath>{p("C:\\repo")});
+}
+
+TEST(RunnerLaunch, SeveralWorkspaceRootsTravelAsTheBinding) {
+  Scenario s;
+  s.binding = ProfileBinding{{p("C:\\repo"), p("D:\\scratch")}};
+  const IpcSpawnRequest request = s.parent_request();
+  EXPECT_EQ(binding_of(request).workspace_roots, s.binding.workspace_roots);
+  EXPECT_EQ(s.runner_plan(request).token_sids, request.cap_sids);
+}
+
+TEST(RunnerLaunch, RefusesTokenSidsItsOwnResolutionDoesNotGive) {
+  Scenario s;
+  IpcSpawnRequest tampered = s.parent_request();
+  tampered.cap_sids.push_back("S-1-5-21-1-2-3-4");  // one SID too many
+  EXPECT_WS_ERROR(s.runner_plan(tampered), ErrorCode::ipc_request_mismatch, "");
+
+  // A parent that bound the profile to the command cwd would have asked for W\sub's SID.
+  IpcSpawnRequest rebound = s.parent_request();
+  rebound.permission_profile_cwd = "C:\\repo\\sub";
+  EXPECT_WS_ERROR(s.runner_plan(rebound), ErrorCode::ipc_request_mismatch, "");
+}
+
+TEST(RunnerLaunch, AProgramNotOnThePlannedPathIsNotFound) {
+  Scenario s;
+  IpcSpawnRequest request = s.parent_request();
+  request.command = {"not-there"};
+  EXPECT_WS_ERROR(s.runner_plan(request), ErrorCode::command_not_found, "");
+}
+
+}  // namespace
+}  // namespace winsandbox
