@@ -122,6 +122,9 @@ struct ResolvedPermissions {
 // * A deny glob without `**` is expanded no deeper than its own components below its literal
 //   base (`C:\*.env` lists `C:\` only), whatever `glob_scan_max_depth` says.
 // Nothing is returned partially: either the whole result or an exception.
+// The paths of `resolved.writable_roots`, in their order.
+std::vector<WinPath> writable_root_paths(const ResolvedPermissions& resolved);
+
 ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBinding& binding,
                             const WinPath& command_cwd, const Environment& child_env,
                             const FileSystemView& fs, const ResolveOptions& options = {});

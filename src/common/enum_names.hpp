@@ -19,14 +19,15 @@ struct EnumName {
 template <typename Enum, std::size_t N>
 using EnumNames = std::array<EnumName<Enum>, N>;
 
-// The name of `value`; `names.front().name` for a value the table lacks (a cast from a bad
-// integer), so a writer always produces a name a reader knows.
+// The name of `value`; "unknown" for a value the table lacks (a cast from a bad integer): no
+// reader accepts it, so a bad value fails closed instead of passing for a real one (an access
+// mode must never turn into "read").
 template <typename Enum, std::size_t N>
 constexpr std::string_view enum_name(const EnumNames<Enum, N>& names, Enum value) noexcept {
   for (const auto& entry : names) {
     if (entry.value == value) return entry.name;
   }
-  return names.front().name;
+  return "unknown";
 }
 
 // The value named exactly `name` (case-sensitive), or nullopt.

@@ -38,10 +38,7 @@ constexpr EnumNames<ErrorCode, 27> kNames{{
 }  // namespace
 
 std::string_view error_code_name(ErrorCode code) noexcept {
-  for (const auto& entry : kNames) {
-    if (entry.value == code) return entry.name;
-  }
-  return "unknown";  // not enum_name's fallback: a bad cast must not pass for a real code
+  return enum_name(kNames, code);
 }
 
 std::optional<ErrorCode> error_code_from_name(std::string_view name) noexcept {

@@ -35,10 +35,7 @@ std::vector<WinPath> unique_sorted(std::vector<WinPath> roots) {
 }
 
 std::vector<WinPath> writable_roots_of(const ResolvedPermissions& resolved) {
-  std::vector<WinPath> roots;
-  roots.reserve(resolved.writable_roots.size());
-  for (const auto& root : resolved.writable_roots) roots.push_back(root.root);
-  return unique_sorted(std::move(roots));
+  return unique_sorted(writable_root_paths(resolved));
 }
 
 std::set<std::string> sids_in_use(const StoredCapabilitySids& stored) {

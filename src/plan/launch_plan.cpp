@@ -62,19 +62,19 @@ void admit_launch(const LaunchPlanInput& input, const FileSystemView& fs) {
 
 LaunchPlan plan_launch(const LaunchPlanInput& input, const FileSystemView& fs) {
   admit_launch(input, fs);
+  return plan_admitted_launch(input, fs);
+}
 
+LaunchPlan plan_admitted_launch(const LaunchPlanInput& input, const FileSystemView& fs) {
   ChildEnvironmentOptions env_options{
       .backend = input.backend,
       .network_blocked = input.resolved.network.blocked,
       .command_cwd = input.command_cwd,
-      .writable_roots = {},
+      .writable_roots = writable_root_paths(input.resolved),
       .inherited_path = input.inherited_path,
       .inherited_pathext = input.inherited_pathext,
       .denybin_directory = input.denybin_directory,
   };
-  for (const auto& root : input.resolved.writable_roots) {
-    env_options.writable_roots.push_back(root.root);
-  }
   LaunchPlan plan{.environment = build_child_environment(input.env, env_options, fs),
                   .program = std::nullopt,
                   .command_line = {}};

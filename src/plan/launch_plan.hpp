@@ -67,12 +67,16 @@ PlannedProgram plan_program(const std::vector<std::string>& command, const WinPa
 //    (require_sandbox_home_outside_writable_roots).
 void admit_launch(const LaunchPlanInput& input, const FileSystemView& fs);
 
-// admit_launch, then the plan:
+// The plan, for an input admit_launch accepted (a caller with a step between the two, such as
+// writing the network stubs, calls them separately; every other caller calls plan_launch):
 // 4. environment = build_child_environment(env, backend, network, cwd + writable roots,
 //    inherited PATH/PATHEXT, denybin directory);
 // 5. program and command line per `program_lookup`.
 // Reads `fs`, writes nothing. Throws as those steps do (command_not_found for a program that is
 // not found with ProgramLookup::now).
+LaunchPlan plan_admitted_launch(const LaunchPlanInput& input, const FileSystemView& fs);
+
+// admit_launch, then plan_admitted_launch.
 LaunchPlan plan_launch(const LaunchPlanInput& input, const FileSystemView& fs);
 
 // Refuses (Error(elevated_backend_required)) what the unelevated backend cannot enforce: its

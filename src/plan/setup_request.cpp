@@ -132,7 +132,7 @@ std::vector<WinPath> gathered_read_roots(const ResolvedPermissions& resolved,
     roots.push_back(resolved.command_cwd);
   }
   append(roots, resolved.readable_roots);
-  for (const auto& root : resolved.writable_roots) roots.push_back(root.root);
+  append(roots, writable_root_paths(resolved));
   return roots;
 }
 

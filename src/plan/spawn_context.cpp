@@ -15,16 +15,10 @@ namespace {
 
 constexpr std::string_view kSandboxBaseName = ".sandbox";
 
-std::vector<WinPath> writable_roots_of(const ResolvedPermissions& resolved) {
-  std::vector<WinPath> roots;
-  for (const auto& root : resolved.writable_roots) roots.push_back(root.root);
-  return roots;
-}
-
 CapabilitySids assign_sids(const ResolvedPermissions& resolved,
                            const ElevatedSpawnOverrides& overrides, RandomSource& random,
                            std::vector<std::string>& warnings) {
-  const std::vector<WinPath> roots = writable_roots_of(resolved);
+  const std::vector<WinPath> roots = writable_root_paths(resolved);
   if (overrides.sid_store_access == SidStoreAccess::read_write) {
     if (overrides.state_directory.empty()) {
       throw Error(ErrorCode::invalid_argument,

@@ -303,6 +303,13 @@ std::string_view token_mode_name(TokenMode mode) noexcept {
                                                  : "writable_roots_capability";
 }
 
+std::vector<WinPath> writable_root_paths(const ResolvedPermissions& resolved) {
+  std::vector<WinPath> paths;
+  paths.reserve(resolved.writable_roots.size());
+  for (const auto& root : resolved.writable_roots) paths.push_back(root.root);
+  return paths;
+}
+
 ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBinding& binding,
                             const WinPath& command_cwd, const Environment& child_env,
                             const FileSystemView& fs, const ResolveOptions& options) {

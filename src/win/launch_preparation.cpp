@@ -103,7 +103,7 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   }
   LaunchPlan plan = [&] {
     log::TimedStep step("program resolution");
-    LaunchPlan planned = plan_launch(plan_input, *fs);
+    LaunchPlan planned = plan_admitted_launch(plan_input, *fs);
     step.set_detail(planned.program->str());
     return planned;
   }();

@@ -22,11 +22,8 @@ namespace {
 using testing::CountingRandom;
 using testing::FakeFileSystem;
 
-WinPath p(std::string_view text) {
-  return WinPath::parse(text);
-}
-
-const WinPath kHome = p("C:\\Users\\alice\\.winsandbox");
+using testing::p;
+const WinPath& kHome = testing::kAliceSandboxHome;
 
 struct Scenario {
   FakeFileSystem fs = [] {

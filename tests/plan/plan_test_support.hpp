@@ -17,6 +17,14 @@
 
 namespace winsandbox::testing {
 
+// A Windows path literal, parsed.
+inline WinPath p(std::string_view text) {
+  return WinPath::parse(text);
+}
+
+// The sandbox home of the plan scenarios (user alice).
+inline const WinPath kAliceSandboxHome = p("C:\\Users\\alice\\.winsandbox");
+
 // Bytes start, start+1, start+2, ... (mod 256), continuing across calls, so golden SIDs are
 // exact: the first SID from CountingRandom(0) is S-1-5-21-50462976-117835012-185207048-252579084
 // (bytes 00..0F read as four little-endian u32).

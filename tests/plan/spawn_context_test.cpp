@@ -22,11 +22,8 @@ using testing::CountingRandom;
 using testing::FakeFileSystem;
 using testing::ScratchDir;
 
-WinPath p(std::string_view text) {
-  return WinPath::parse(text);
-}
-
-const WinPath kHome = p("C:\\Users\\alice\\.winsandbox");
+using testing::p;
+const WinPath& kHome = testing::kAliceSandboxHome;
 
 FakeFileSystem disk() {
   FakeFileSystem fs;

@@ -1,4 +1,4 @@
-#include "plan/runner_launch.hpp"
+#include "ipc/runner_launch.hpp"
 
 #include <variant>
 

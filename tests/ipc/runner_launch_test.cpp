@@ -1,7 +1,7 @@
-// The runner's checks on the parent's first frame (src/plan/runner_launch.hpp): a v2
+// The runner's checks on the parent's first frame (src/ipc/runner_launch.hpp): a v2
 // spawn_request only, resolved with its own binding, SIDs that agree, the program looked up in
 // the planned environment; and the binding rule across the parent and the runner.
-#include "plan/runner_launch.hpp"
+#include "ipc/runner_launch.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -12,8 +12,8 @@
 
 #include "fake_file_system.hpp"
 #include "plan/capability_sid_store.hpp"
+#include "plan/plan_test_support.hpp"
 #include "plan/spawn_context.hpp"
-#include "plan_test_support.hpp"
 #include "test_support.hpp"
 
 namespace winsandbox {
@@ -23,11 +23,8 @@ using testing::CountingRandom;
 using testing::FakeFileSystem;
 using testing::ScratchDir;
 
-WinPath p(std::string_view text) {
-  return WinPath::parse(text);
-}
-
-const WinPath kHome = p("C:\\Users\\alice\\.winsandbox");
+using testing::p;
+const WinPath& kHome = testing::kAliceSandboxHome;
 
 class StringReader final : public ByteReader {
 public:
@@ -84,10 +81,8 @@ struct Scenario {
   // What the runner does: resolve, read the store's SIDs (read only), plan.
   RunnerLaunch runner_plan(const IpcSpawnRequest& request) {
     const ResolvedPermissions resolved = resolve_spawn_request(request, fs);
-    std::vector<WinPath> roots;
-    for (const auto& root : resolved.writable_roots) roots.push_back(root.root);
     CapabilitySidStore store(state.path(), random);
-    return plan_runner_launch(request, resolved, store.preview(roots), fs);
+    return plan_runner_launch(request, resolved, store.preview(writable_root_paths(resolved)), fs);
   }
 };
 
