@@ -47,6 +47,8 @@ namespace winsandbox {
 // |                               | a junction/symlink the sandbox could have written; refused       |
 // | ipc_request_mismatch          | the runner's own resolution of a spawn_request disagrees with    |
 // |                               | what the parent sent (token SIDs); refused, nothing started      |
+// | runner_failed                 | the elevated command runner could not be started or reached, or  |
+// |                               | stopped talking before `exit`; the message names the stage       |
 // clang-format on
 enum class ErrorCode : std::uint8_t {
   invalid_argument,
@@ -76,6 +78,7 @@ enum class ErrorCode : std::uint8_t {
   elevated_backend_required,
   writable_root_redirected,
   ipc_request_mismatch,
+  runner_failed,
 };
 
 // The stable snake_case name of `code`.

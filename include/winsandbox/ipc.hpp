@@ -18,7 +18,8 @@
 // | close_stdin   | P -> R | {} — close the child's stdin                     | IpcCloseStdin   |
 // | resize        | P -> R | rows: u16, cols: u16 — resize the pseudoconsole  | IpcResize       |
 // | exit          | R -> P | exit_code: i32, timed_out: bool; the last frame  | IpcExit         |
-// | error         | R -> P | message: string, code: string — the spawn failed | IpcError        |
+// | error         | R -> P | message, code: string; stage, windows_error when | IpcError        |
+// |               |        | known — the runner failed (nothing more follows) |                 |
 // | terminate     | P -> R | {} — terminate the child (exit code 1)           | IpcTerminate    |
 //
 // Base64 is the standard alphabet with `=` padding; decoding is strict (canonical form only),
@@ -123,6 +124,10 @@ struct IpcExit {
 struct IpcError {
   std::string message;
   std::string code;  // kIpcSpawnFailedCode in the reference; free-form on decode
+  // Where the runner failed (runner_launch.hpp's stages); omitted from the JSON when empty.
+  std::string stage{};
+  // The Windows error (GetLastError / HRESULT) behind the failure; omitted when nullopt.
+  std::optional<std::uint32_t> windows_error{};
   friend bool operator==(const IpcError&, const IpcError&) = default;
 };
 

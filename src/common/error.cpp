@@ -5,7 +5,7 @@
 namespace winsandbox {
 namespace {
 
-constexpr EnumNames<ErrorCode, 27> kNames{{
+constexpr EnumNames<ErrorCode, 28> kNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::invalid_profile, "invalid_profile"},
     {ErrorCode::invalid_policy, "invalid_policy"},
@@ -33,6 +33,7 @@ constexpr EnumNames<ErrorCode, 27> kNames{{
     {ErrorCode::elevated_backend_required, "elevated_backend_required"},
     {ErrorCode::writable_root_redirected, "writable_root_redirected"},
     {ErrorCode::ipc_request_mismatch, "ipc_request_mismatch"},
+    {ErrorCode::runner_failed, "runner_failed"},
 }};
 
 }  // namespace

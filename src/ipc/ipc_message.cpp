@@ -96,6 +96,8 @@ Json payload_of(const IpcError& error) {
   Json payload = Json::object();
   payload["message"] = error.message;
   payload["code"] = error.code;
+  if (!error.stage.empty()) payload["stage"] = error.stage;
+  if (error.windows_error) payload["windows_error"] = *error.windows_error;
   return payload;
 }
 
@@ -235,7 +237,12 @@ IpcMessage message_from(const std::string& type, const JsonCursor& payload) {
                    payload.field("timed_out").boolean()};
   }
   if (type == "error") {
-    return IpcError{payload.field("message").string(), payload.field("code").string()};
+    IpcError error{payload.field("message").string(), payload.field("code").string()};
+    if (auto stage = payload.optional_field("stage", true)) error.stage = stage->string();
+    if (payload.optional_field("windows_error", true)) {
+      error.windows_error = integer_field<std::uint32_t>(payload, "windows_error");
+    }
+    return error;
   }
   if (type == "terminate") return IpcTerminate{};
   throw Error(kMalformed, "$.type: unknown message type `" + type + "`");

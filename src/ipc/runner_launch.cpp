@@ -62,7 +62,9 @@ RunnerLaunch plan_runner_launch(const IpcSpawnRequest& request, const ResolvedPe
 
 IpcError runner_error(std::string_view stage, const Error& error) {
   return IpcError{.message = std::string(stage) + ": " + error.what(),
-                  .code = std::string(error_code_name(error.code()))};
+                  .code = std::string(error_code_name(error.code())),
+                  .stage = std::string(stage),
+                  .windows_error = error.win32_error()};
 }
 
 }  // namespace winsandbox

@@ -58,7 +58,7 @@ RunnerLaunch plan_runner_launch(const IpcSpawnRequest& request, const ResolvedPe
                                 const CapabilitySids& sids, const FileSystemView& fs);
 
 // The `error` frame for `error` at `stage`: code = the stable code name, message =
-// "<stage>: <what>".
+// "<stage>: <what>", stage, and the error's Windows error when it has one.
 IpcError runner_error(std::string_view stage, const Error& error);
 
 }  // namespace winsandbox

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_file_system.hpp"
+#include "ipc/string_reader.hpp"
 #include "plan/capability_sid_store.hpp"
 #include "plan/plan_test_support.hpp"
 #include "plan/spawn_context.hpp"
@@ -26,20 +27,7 @@ using testing::ScratchDir;
 using testing::p;
 const WinPath& kHome = testing::kAliceSandboxHome;
 
-class StringReader final : public ByteReader {
-public:
-  explicit StringReader(std::string bytes) : bytes_(std::move(bytes)) {}
-  std::size_t read_some(std::span<char> buffer) override {
-    const std::size_t n = std::min(buffer.size(), bytes_.size() - offset_);
-    std::memcpy(buffer.data(), bytes_.data() + offset_, n);
-    offset_ += n;
-    return n;
-  }
-
-private:
-  std::string bytes_;
-  std::size_t offset_ = 0;
-};
+using testing::StringReader;
 
 IpcSpawnRequest first_request_of(std::string bytes) {
   StringReader reader(std::move(bytes));
@@ -110,7 +98,27 @@ TEST(RunnerHandshake, ErrorFrameNamesTheCodeAndTheStage) {
       runner_error(kRunnerStageHandshake, Error(ErrorCode::ipc_protocol_mismatch, "version 1"));
   EXPECT_EQ(error.code, "ipc_protocol_mismatch");
   EXPECT_EQ(error.message, "handshake: version 1");
+  EXPECT_EQ(error.stage, "handshake");
+  EXPECT_EQ(error.windows_error, std::nullopt);
   EXPECT_EQ(decode_frame(encode_frame(error)), IpcMessage(error));
+}
+
+TEST(RunnerHandshake, ErrorFrameCarriesTheWindowsErrorByteExactly) {
+  const IpcError error = runner_error(
+      kRunnerStageSpawn, Error(ErrorCode::command_start_failed, "CreateProcessAsUserW", 5u));
+  const std::string json = ipc_message_to_json(error);
+  EXPECT_EQ(json,
+            R"({"version":2,"type":"error","payload":{"message":"spawn: CreateProcessAsUserW",)"
+            R"("code":"command_start_failed","stage":"spawn","windows_error":5}})");
+  EXPECT_EQ(ipc_message_from_json(json), IpcMessage(error));
+  // The reference's two-field error still decodes, without stage or Windows error.
+  EXPECT_EQ(ipc_message_from_json(
+                R"({"version":2,"type":"error","payload":{"message":"m","code":"spawn_failed"}})"),
+            IpcMessage(IpcError{"m", "spawn_failed"}));
+  EXPECT_WS_ERROR(
+      ipc_message_from_json(
+          R"({"version":2,"type":"error","payload":{"message":"m","code":"c","windows_error":-1}})"),
+      ErrorCode::ipc_malformed_message, "windows_error");
 }
 
 TEST(RunnerLaunch, ResolvesWithTheRequestsBindingAndAgreesWithTheParent) {
