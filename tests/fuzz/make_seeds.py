@@ -242,6 +242,31 @@ def snapshot_seeds():
     return seeds
 
 
+def runner_frame_seeds():
+    """Byte 0 picks when the child's stdin breaks; the rest is the runner's input pipe."""
+    examples = (DATA / "ipc" / "examples.jsonl").read_text().splitlines()
+    def env(type_, payload):
+        return frame(dumps({"version": 2, "type": type_, "payload": payload}).encode())
+    stdin = env("stdin", {"data_b64": "aGVsbG8="})
+    close = env("close_stdin", {})
+    resize = env("resize", {"rows": 30, "cols": 100})
+    terminate = env("terminate", {})
+    seeds = {
+        "spawn_request_only": b"\xff" + frame(examples[0].encode()),
+        "session_inputs": b"\xff" + stdin + stdin + resize + close + stdin + terminate,
+        "stdin_breaks": b"\x01" + stdin + stdin + stdin + close,
+        "stray_exit": b"\xff" + stdin + env("exit", {"exit_code": 0, "timed_out": False}) + stdin,
+        "second_spawn_request": b"\xff" + stdin + frame(examples[0].encode()),
+        "truncated": b"\xff" + stdin + stdin[:7],
+        "version1": b"\xff" + (DATA / "ipc" / "version1.frames").read_bytes(),
+        "garbage": b"\xff" + (DATA / "ipc" / "not_json.frames").read_bytes(),
+        "empty": b"",
+        "close_then_stdin": b"\x00" + close + stdin + resize + terminate + terminate,
+        "big_stdin": b"\x02" + env("stdin", {"data_b64": "QUJD" * 300}) + stdin,
+    }
+    return seeds
+
+
 TARGETS = {
     "fuzz_profile_json": profile_seeds,
     "fuzz_policy_string": policy_seeds,
@@ -249,6 +274,7 @@ TARGETS = {
     "fuzz_ipc_frame": ipc_seeds,
     "fuzz_command_line": command_line_seeds,
     "fuzz_snapshot_resolve": snapshot_seeds,
+    "fuzz_runner_frames": runner_frame_seeds,
 }
 
 

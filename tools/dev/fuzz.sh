@@ -46,7 +46,7 @@ dictionary_for() {
   local dict="$WS_ROOT/tests/fuzz/dict"
   case $1 in
     fuzz_profile_json | fuzz_policy_string | fuzz_snapshot_resolve) echo "$dict/json.dict" ;;
-    fuzz_ipc_frame)
+    fuzz_ipc_frame | fuzz_runner_frames)
       cat "$dict/json.dict" "$dict/ipc.dict" >"$build_dir/ipc_combined.dict"
       echo "$build_dir/ipc_combined.dict" ;;
     fuzz_win_path) echo "$dict/path.dict" ;;
