@@ -86,6 +86,8 @@ public:
   std::string take_stdout();
   std::string take_stderr();
   bool is_tty() const;
+  // The command's process id (as the system reports it; for logs and diagnostics).
+  std::uint32_t process_id() const;
   // Non-fatal notes from the sandbox setup, as CaptureResult::warnings (e.g. that the network
   // block is advisory under the unelevated backend).
   const std::vector<std::string>& warnings() const;

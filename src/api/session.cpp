@@ -1,8 +1,10 @@
-// The portable part of the session API: the legacy adapter, and the whole API off Windows
-// (where no Session can be made). The Windows implementation is src/win/session.cpp.
+// The portable part of the session API: the legacy adapter, Session forwarding to its backend's
+// implementation (api/session_impl.hpp), and the refusals off Windows, where no Session can be
+// made. The Windows implementations are src/win/session.cpp and src/win/elevated/.
 #include "winsandbox/session.hpp"
 
 #include "api/legacy_adapter.hpp"
+#include "api/session_impl.hpp"
 #include "common/log.hpp"
 #include "winsandbox/error.hpp"
 
@@ -15,46 +17,47 @@ Session spawn_session_for_policy(const std::string& policy, const std::string& p
   return spawn_session_for_permission_profile(request);  // logs its own refusals
 }
 
-#if !defined(_WIN32)
-struct Session::Impl {};
-
 Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
-// Unreachable: no Session exists off Windows.
-void Session::write_stdin(std::string_view) {
-  throw_unsupported_platform("Session");
+void Session::write_stdin(std::string_view bytes) {
+  impl_->write_stdin(bytes);
 }
 void Session::close_stdin() {
-  throw_unsupported_platform("Session");
+  impl_->close_stdin();
 }
-void Session::resize(TerminalSize) {
-  throw_unsupported_platform("Session");
+void Session::resize(TerminalSize size) {
+  impl_->resize(size);
 }
 void Session::terminate() {
-  throw_unsupported_platform("Session");
+  impl_->terminate();
 }
-bool Session::is_tty() const {
-  throw_unsupported_platform("Session");
-}
-std::optional<std::int32_t> Session::wait(std::optional<std::chrono::milliseconds>) {
-  throw_unsupported_platform("Session");
+std::optional<std::int32_t> Session::wait(std::optional<std::chrono::milliseconds> timeout) {
+  return impl_->wait(timeout);
 }
 std::optional<std::int32_t> Session::exit_code() {
-  throw_unsupported_platform("Session");
+  return impl_->wait(std::chrono::milliseconds(0));
 }
 std::string Session::take_stdout() {
-  throw_unsupported_platform("Session");
+  return impl_->take_stdout();
 }
 std::string Session::take_stderr() {
-  throw_unsupported_platform("Session");
+  return impl_->take_stderr();
+}
+bool Session::is_tty() const {
+  return impl_->is_tty();
+}
+std::uint32_t Session::process_id() const {
+  return impl_->process_id();
 }
 const std::vector<std::string>& Session::warnings() const {
-  throw_unsupported_platform("Session");
+  return impl_->warnings();
 }
 
+#if !defined(_WIN32)
+// No Session exists off Windows: every way to make one refuses.
 Session spawn_session_for_permission_profile(const SessionRequest&) {
   try {
     throw_unsupported_platform("spawn_session_for_permission_profile");

@@ -18,24 +18,6 @@ using Clock = std::chrono::steady_clock;
 // Beyond this a timeout means "no limit" (and Clock arithmetic cannot overflow).
 constexpr std::chrono::milliseconds kUnlimitedTimeout = std::chrono::hours(24 * 365 * 100);
 
-// Keeps the first `limit` bytes of a stream; counts the rest as truncated.
-class BoundedSink {
-public:
-  BoundedSink(std::string& bytes, bool& truncated, std::size_t limit)
-      : bytes_(bytes), truncated_(truncated), limit_(limit) {}
-
-  void append(std::string_view chunk) {
-    const std::size_t room = limit_ - std::min(limit_, bytes_.size());
-    if (chunk.size() > room) truncated_ = true;
-    bytes_.append(chunk.substr(0, room));
-  }
-
-private:
-  std::string& bytes_;
-  bool& truncated_;
-  std::size_t limit_;
-};
-
 DWORD wait_milliseconds(Clock::time_point now, std::optional<Clock::time_point> until) {
   if (!until) return INFINITE;
   if (*until <= now) return 0;

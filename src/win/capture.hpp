@@ -9,6 +9,7 @@
 // the child consumes it, so a child that never reads its stdin cannot hold us up either.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -84,6 +85,24 @@ struct CaptureResult {
   bool stderr_truncated = false;
   bool timed_out = false;
   bool cancelled = false;
+};
+
+// Keeps the first `limit` bytes of a stream; flags the stream truncated when more arrive.
+class BoundedSink {
+public:
+  BoundedSink(std::string& bytes, bool& truncated, std::size_t limit)
+      : bytes_(bytes), truncated_(truncated), limit_(limit) {}
+
+  void append(std::string_view chunk) {
+    const std::size_t room = limit_ - std::min(limit_, bytes_.size());
+    if (chunk.size() > room) truncated_ = true;
+    bytes_.append(chunk.substr(0, room));
+  }
+
+private:
+  std::string& bytes_;
+  bool& truncated_;
+  std::size_t limit_;
 };
 
 // Runs the request. Failures to start or run the command throw (Error codes as

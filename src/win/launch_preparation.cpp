@@ -19,7 +19,6 @@
 #include "winsandbox/resolve.hpp"
 
 namespace winsandbox::win {
-namespace {
 
 std::optional<std::string> host_variable(const wchar_t* name) {
   const DWORD size = GetEnvironmentVariableW(name, nullptr, 0);
@@ -30,6 +29,8 @@ std::optional<std::string> host_variable(const wchar_t* name) {
   value.resize(length);
   return to_utf8(value);
 }
+
+namespace {
 
 // The command cwd, checked: absolute, and an existing directory.
 WinPath command_cwd(const SandboxedCommand& request, const FileSystemView& fs) {
@@ -60,22 +61,26 @@ void validate(const SandboxedCommand& request) {
 
 }  // namespace
 
+ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& request,
+                                          const FileSystemView& fs) {
+  validate(request);
+  const WinPath cwd = command_cwd(request, fs);
+  log::TimedStep step("resolve");
+  ResolvedPermissions permissions = resolve(request.profile, request.binding, cwd, request.env, fs);
+  step.set_detail(fmt::format("{} writable root(s), network {}", permissions.writable_roots.size(),
+                              permissions.network.blocked ? "blocked" : "enabled"));
+  const std::filesystem::path home_path = std::filesystem::absolute(request.sandbox_home);
+  return ResolvedCommand{std::move(permissions), WinPath::parse(to_utf8(home_path.wstring())),
+                         home_path};
+}
+
 PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   // Everything that can be wrong with the input fails here, before any state is touched.
-  validate(request);
   const std::unique_ptr<FileSystemView> fs = open_host_file_system();
-  const WinPath cwd = command_cwd(request, *fs);
-  const ResolvedPermissions resolved = [&] {
-    log::TimedStep step("resolve");
-    ResolvedPermissions permissions =
-        resolve(request.profile, request.binding, cwd, request.env, *fs);
-    step.set_detail(fmt::format("{} writable root(s), network {}",
-                                permissions.writable_roots.size(),
-                                permissions.network.blocked ? "blocked" : "enabled"));
-    return permissions;
-  }();
-  const std::filesystem::path home_path = std::filesystem::absolute(request.sandbox_home);
-  const WinPath sandbox_home = WinPath::parse(to_utf8(home_path.wstring()));
+  const ResolvedCommand resolved_command = resolve_sandboxed_command(request, *fs);
+  const ResolvedPermissions& resolved = resolved_command.resolved;
+  const std::filesystem::path& home_path = resolved_command.home_path;
+  const WinPath& sandbox_home = resolved_command.sandbox_home;
   LaunchPlanInput plan_input{
       .backend = SandboxBackend::unelevated,
       .resolved = resolved,

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "win/token.hpp"
 #include "winsandbox/environment.hpp"
+#include "winsandbox/fs_view.hpp"
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"
 #include "winsandbox/resolve.hpp"
@@ -44,6 +46,20 @@ struct PreparedLaunch {
   std::vector<std::string> token_sids;  // the token's restricting SIDs, in token order
   std::vector<std::string> warnings;
 };
+
+// The first step of every backend: the request validated (a workspace root, a sandbox home),
+// the command cwd checked (absolute, an existing directory; empty: the first workspace root),
+// the profile resolved against its binding (a timed log step).
+struct ResolvedCommand {
+  ResolvedPermissions resolved;
+  WinPath sandbox_home;             // absolute
+  std::filesystem::path home_path;  // the same, as a host path
+};
+ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& command,
+                                          const FileSystemView& fs);
+
+// This process's value of environment variable `name` (nullopt when unset).
+std::optional<std::string> host_variable(const wchar_t* name);
 
 // Errors as run_capture_for_permission_profile documents; bad input, and a profile this backend
 // cannot enforce (elevated_backend_required), fails before any permission state (SIDs, ACLs,

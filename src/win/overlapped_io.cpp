@@ -5,7 +5,6 @@
 #include "win/win32_error.hpp"
 
 namespace winsandbox::win {
-namespace {
 
 UniqueHandle make_manual_reset_event() {
   UniqueHandle event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
@@ -13,14 +12,10 @@ UniqueHandle make_manual_reset_event() {
   return event;
 }
 
-// The peer closed its end (or never had one): end-of-file for a reader, "stop writing" for a
-// writer.
-bool is_peer_gone(DWORD error) {
+bool is_pipe_peer_gone(DWORD error) noexcept {
   return error == ERROR_BROKEN_PIPE || error == ERROR_PIPE_NOT_CONNECTED ||
          error == ERROR_NO_DATA || error == ERROR_HANDLE_EOF;
 }
-
-}  // namespace
 
 namespace detail {
 
@@ -58,7 +53,7 @@ void OverlappedOperation::started(BOOL ok) {
   const DWORD error = GetLastError();
   if (error == ERROR_IO_PENDING) {
     pending_ = true;
-  } else if (is_peer_gone(error)) {
+  } else if (is_pipe_peer_gone(error)) {
     finish();
   } else {
     throw win32_error(what_, error);
@@ -74,7 +69,7 @@ std::optional<DWORD> OverlappedOperation::complete() {
   pending_ = false;
   ResetEvent(event_.get());
   if (!ok) {
-    if (is_peer_gone(error) || error == ERROR_OPERATION_ABORTED) {
+    if (is_pipe_peer_gone(error) || error == ERROR_OPERATION_ABORTED) {
       finish();
       return std::nullopt;
     }

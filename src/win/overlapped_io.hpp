@@ -15,6 +15,14 @@
 #include "win/handles.hpp"
 
 namespace winsandbox::win {
+
+// A manual-reset event for an OVERLAPPED, initially not signalled; throws on failure.
+UniqueHandle make_manual_reset_event();
+
+// The peer closed its end of a pipe (or never had one): end-of-file for a reader, "stop
+// writing" for a writer.
+bool is_pipe_peer_gone(DWORD error) noexcept;
+
 namespace detail {
 
 // The state machine OverlappedReader and OverlappedWriter share: at most one overlapped

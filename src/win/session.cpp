@@ -1,8 +1,6 @@
-// Sessions (include/winsandbox/session.hpp) on Windows: the prepared sandboxed launch
-// (sandboxed_capture.hpp) in a job, attached to pipes or to a pseudo console, with a reader
-// thread draining the output streams.
-#include "winsandbox/session.hpp"
-
+// Sessions (include/winsandbox/session.hpp) on Windows: a planned launch (session_launch.hpp)
+// in a job, attached to pipes or to a pseudo console, with a reader thread draining the output
+// streams; and the unelevated backend's entry point on top.
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -12,15 +10,17 @@
 
 #include <windows.h>
 
+#include "api/session_impl.hpp"
 #include "common/log.hpp"
 #include "plan/tty_input.hpp"
 #include "win/desktop.hpp"
 #include "win/job.hpp"
+#include "win/launch_preparation.hpp"
 #include "win/overlapped_io.hpp"
 #include "win/pipe.hpp"
 #include "win/process_launcher.hpp"
 #include "win/pseudo_console.hpp"
-#include "win/launch_preparation.hpp"
+#include "win/session_launch.hpp"
 #include "win/win32_error.hpp"
 
 namespace winsandbox {
@@ -39,9 +39,8 @@ struct OutputStream {
 // session forever.
 constexpr DWORD kOutputDrainMilliseconds = 2000;
 
-}  // namespace
-
-struct Session::Impl {
+class LocalSession final : public Session::Impl {
+public:
   win::JobObject job = win::JobObject::create();
   std::optional<win::PrivateDesktop> desktop;  // the command's, when it asked for one
   win::UniqueHandle process;
@@ -65,17 +64,18 @@ struct Session::Impl {
   std::size_t stdout_total = 0;
   std::size_t stderr_total = 0;
   std::chrono::steady_clock::time_point started;
-  std::vector<std::string> warnings;
   bool reaped = false;
 
-  explicit Impl(bool tty_mode) : tty(tty_mode) {
+  DWORD process_id_ = 0;
+
+  explicit LocalSession(bool tty_mode) : tty(tty_mode) {
     for (win::UniqueHandle* event : {&stop_event, &reader_done}) {
       event->reset(CreateEventW(nullptr, TRUE, FALSE, nullptr));
       if (!*event) win::throw_last_error("CreateEventW");
     }
   }
 
-  ~Impl() {
+  ~LocalSession() override {
     try {
       job.terminate();
     } catch (const Error&) {
@@ -163,19 +163,33 @@ struct Session::Impl {
     }
     reader.join();
   }
+
+  void write_stdin(std::string_view bytes) override;
+  void close_stdin() override;
+  void resize(TerminalSize size) override;
+  void terminate() override { job.terminate(); }
+  std::optional<std::int32_t> wait(std::optional<std::chrono::milliseconds> timeout) override;
+  std::string take_stdout() override {
+    const std::lock_guard lock(output_mutex);
+    return std::exchange(stdout_bytes, {});
+  }
+  std::string take_stderr() override {
+    const std::lock_guard lock(output_mutex);
+    return std::exchange(stderr_bytes, {});
+  }
+  bool is_tty() const override { return tty; }
+  std::uint32_t process_id() const override { return process_id_; }
+  const std::vector<std::string>& warnings() const override { return warnings_; }
+
+  std::vector<std::string> warnings_;
 };
 
-Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Session::Session(Session&&) noexcept = default;
-Session& Session::operator=(Session&&) noexcept = default;
-Session::~Session() = default;
-
-void Session::write_stdin(std::string_view bytes) {
-  const std::lock_guard lock(impl_->stdin_mutex);
-  if (!impl_->stdin_pipe) throw Error(ErrorCode::invalid_argument, "stdin is closed");
+void LocalSession::write_stdin(std::string_view bytes) {
+  const std::lock_guard lock(stdin_mutex);
+  if (!stdin_pipe) throw Error(ErrorCode::invalid_argument, "stdin is closed");
   std::string normalized;
-  if (impl_->tty) {
-    normalized = impl_->normalizer.normalize(bytes);
+  if (tty) {
+    normalized = normalizer.normalize(bytes);
     bytes = normalized;
   }
   const win::UniqueHandle event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
@@ -185,142 +199,130 @@ void Session::write_stdin(std::string_view bytes) {
     overlapped.hEvent = event.get();
     const DWORD chunk = static_cast<DWORD>(std::min<std::size_t>(bytes.size(), 64 * 1024));
     DWORD written = 0;
-    if (!WriteFile(impl_->stdin_pipe.get(), bytes.data(), chunk, nullptr, &overlapped) &&
+    if (!WriteFile(stdin_pipe.get(), bytes.data(), chunk, nullptr, &overlapped) &&
         GetLastError() != ERROR_IO_PENDING) {
       win::throw_last_error("WriteFile(session stdin)");
     }
-    if (!GetOverlappedResult(impl_->stdin_pipe.get(), &overlapped, &written, TRUE)) {
+    if (!GetOverlappedResult(stdin_pipe.get(), &overlapped, &written, TRUE)) {
       win::throw_last_error("GetOverlappedResult(session stdin)");
     }
     bytes.remove_prefix(written);
   }
 }
 
-void Session::close_stdin() {
-  const std::lock_guard lock(impl_->stdin_mutex);
-  impl_->stdin_pipe.reset();
+void LocalSession::close_stdin() {
+  const std::lock_guard lock(stdin_mutex);
+  stdin_pipe.reset();
 }
 
-void Session::resize(TerminalSize size) {
-  if (!impl_->tty) {
+void LocalSession::resize(TerminalSize size) {
+  if (!tty) {
     throw Error(ErrorCode::invalid_argument, "the session has no pseudo console (tty = false)");
   }
-  const std::lock_guard lock(impl_->console_mutex);
-  if (!impl_->console) {
+  const std::lock_guard lock(console_mutex);
+  if (!console) {
     throw Error(ErrorCode::invalid_argument,
                 "the command has exited: its pseudo console is closed");
   }
-  impl_->console->resize(size.cols, size.rows);
+  console->resize(size.cols, size.rows);
 }
 
-void Session::terminate() {
-  impl_->job.terminate();
-}
-
-std::optional<std::int32_t> Session::wait(std::optional<std::chrono::milliseconds> timeout) {
+std::optional<std::int32_t> LocalSession::wait(std::optional<std::chrono::milliseconds> timeout) {
   const DWORD ms =
       timeout ? static_cast<DWORD>(std::clamp<long long>(timeout->count(), 0, INFINITE - 1))
               : INFINITE;
-  const DWORD waited = WaitForSingleObject(impl_->process.get(), ms);
+  const DWORD waited = WaitForSingleObject(process.get(), ms);
   if (waited == WAIT_TIMEOUT) return std::nullopt;
   if (waited != WAIT_OBJECT_0) win::throw_last_error("WaitForSingleObject(session process)");
-  const bool first_wait = !impl_->reaped;
-  if (first_wait) impl_->reap();
+  const bool first_wait = !reaped;
+  if (first_wait) reap();
   DWORD code = 0;
-  if (!GetExitCodeProcess(impl_->process.get(), &code)) {
+  if (!GetExitCodeProcess(process.get(), &code)) {
     win::throw_last_error("GetExitCodeProcess");
   }
   if (first_wait) {
-    log::debug(
-        "exit code {} after {:.1f} ms; stdout {} bytes, stderr {} bytes",
-        static_cast<std::int32_t>(code),
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - impl_->started)
-            .count(),
-        impl_->stdout_total, impl_->stderr_total);
+    log::debug("exit code {} after {:.1f} ms; stdout {} bytes, stderr {} bytes",
+               static_cast<std::int32_t>(code),
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                   .count(),
+               stdout_total, stderr_total);
   }
   return static_cast<std::int32_t>(code);
 }
 
-std::optional<std::int32_t> Session::exit_code() {
-  return wait(std::chrono::milliseconds(0));
-}
+}  // namespace
 
-std::string Session::take_stdout() {
-  const std::lock_guard lock(impl_->output_mutex);
-  return std::exchange(impl_->stdout_bytes, {});
-}
+namespace win {
 
-std::string Session::take_stderr() {
-  const std::lock_guard lock(impl_->output_mutex);
-  return std::exchange(impl_->stderr_bytes, {});
-}
-
-bool Session::is_tty() const {
-  return impl_->tty;
-}
-
-const std::vector<std::string>& Session::warnings() const {
-  return impl_->warnings;
-}
-
-namespace {
-
-Session spawn_session(const SessionRequest& request) {
-  // The console is created before anything is applied: a bad size fails as bad input.
-  std::optional<win::PseudoConsole> console;
-  if (request.tty) {
-    console.emplace(
-        win::PseudoConsole::create(request.terminal_size.cols, request.terminal_size.rows));
-  }
-  win::PreparedLaunch launch =
-      win::prepare_sandboxed_launch({request.profile, request.binding, request.command, request.cwd,
-                                     request.env, request.sandbox_home});
-  auto impl = std::make_unique<Session::Impl>(request.tty);
-  impl->warnings = std::move(launch.warnings);
-  if (request.use_private_desktop) impl->desktop = win::PrivateDesktop::create();
-  win::LaunchRequest launch_request{
+Session start_session(SessionLaunch launch) {
+  auto impl = std::make_unique<LocalSession>(launch.console.has_value());
+  impl->warnings_ = std::move(launch.warnings);
+  if (launch.use_private_desktop) impl->desktop = PrivateDesktop::create();
+  LaunchRequest launch_request{
       .application = launch.application,
       .command_line = launch.command_line,
       .cwd = launch.cwd,
       .environment = launch.environment,
       .token = launch.token,
-      .desktop = impl->desktop ? impl->desktop->startup_name() : std::string(win::kDefaultDesktop),
+      .desktop = impl->desktop ? impl->desktop->startup_name() : std::string(kDefaultDesktop),
   };
 
   std::vector<OutputStream> streams;
-  if (console) {
-    launch_request.pseudo_console = console->get();
+  if (launch.console) {
+    launch_request.pseudo_console = launch.console->get();
     impl->started = std::chrono::steady_clock::now();
-    win::LaunchedProcess child = win::launch_process(launch_request, impl->job);
+    LaunchedProcess child = launch_process(launch_request, impl->job);
     impl->process = std::move(child.process);
-    impl->stdin_pipe = console->take_input();
-    streams.push_back({console->take_output(),
-                       impl->sink(request.on_stdout, impl->stdout_bytes, impl->stdout_total)});
-    impl->console = std::move(console);
+    impl->process_id_ = child.process_id;
+    impl->stdin_pipe = launch.console->take_input();
+    streams.push_back({launch.console->take_output(),
+                       impl->sink(launch.on_stdout, impl->stdout_bytes, impl->stdout_total)});
+    impl->console = std::move(launch.console);
   } else {
-    win::Pipe in = win::create_pipe(win::PipeDirection::child_reads);
-    win::Pipe out = win::create_pipe(win::PipeDirection::child_writes);
-    win::Pipe err = win::create_pipe(win::PipeDirection::child_writes);
+    Pipe in = create_pipe(PipeDirection::child_reads);
+    Pipe out = create_pipe(PipeDirection::child_writes);
+    Pipe err = create_pipe(PipeDirection::child_writes);
     launch_request.stdio =
-        win::StdioHandles{in.child_end.get(), out.child_end.get(), err.child_end.get()};
+        StdioHandles{in.child_end.get(), out.child_end.get(), err.child_end.get()};
     impl->started = std::chrono::steady_clock::now();
-    win::LaunchedProcess child = win::launch_process(launch_request, impl->job);
+    LaunchedProcess child = launch_process(launch_request, impl->job);
     impl->process = std::move(child.process);
+    impl->process_id_ = child.process_id;
     impl->stdin_pipe = std::move(in.parent_end);
     streams.push_back({std::move(out.parent_end),
-                       impl->sink(request.on_stdout, impl->stdout_bytes, impl->stdout_total)});
+                       impl->sink(launch.on_stdout, impl->stdout_bytes, impl->stdout_total)});
     streams.push_back({std::move(err.parent_end),
-                       impl->sink(request.on_stderr, impl->stderr_bytes, impl->stderr_total)});
+                       impl->sink(launch.on_stderr, impl->stderr_bytes, impl->stderr_total)});
   }
   impl->start_reader(std::move(streams));
   return Session(std::move(impl));
 }
 
-}  // namespace
+}  // namespace win
 
 Session spawn_session_for_permission_profile(const SessionRequest& request) {
   try {
-    return spawn_session(request);
+    // The console is created before anything is applied: a bad size fails as bad input.
+    std::optional<win::PseudoConsole> console;
+    if (request.tty) {
+      console.emplace(
+          win::PseudoConsole::create(request.terminal_size.cols, request.terminal_size.rows));
+    }
+    win::PreparedLaunch prepared =
+        win::prepare_sandboxed_launch({request.profile, request.binding, request.command,
+                                       request.cwd, request.env, request.sandbox_home});
+    return win::start_session(win::SessionLaunch{
+        .application = prepared.application,
+        .command_line = prepared.command_line,
+        .cwd = prepared.cwd,
+        .environment = prepared.environment,
+        .token = prepared.token,
+        .console = std::move(console),
+        .use_private_desktop = request.use_private_desktop,
+        .on_stdout = request.on_stdout,
+        .on_stderr = request.on_stderr,
+        .warnings = std::move(prepared.warnings),
+    });
   } catch (const Error& error) {
     log::refusal("session", error);
     throw;
