@@ -6,6 +6,7 @@
 #include "winsandbox/capture.hpp"
 #include "winsandbox/child_env.hpp"
 #include "winsandbox/command_line.hpp"
+#include "winsandbox/elevated.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/fs_view.hpp"

@@ -1,0 +1,99 @@
+#include "win/elevated/pipe_stream.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "win/overlapped_io.hpp"
+#include "win/win32_error.hpp"
+
+namespace winsandbox::win {
+namespace {
+
+// Cancels the operation in flight and waits until the system let go of `overlapped`.
+void cancel_and_wait(HANDLE pipe, OVERLAPPED& overlapped) noexcept {
+  CancelIoEx(pipe, &overlapped);
+  DWORD ignored = 0;
+  GetOverlappedResult(pipe, &overlapped, &ignored, TRUE);
+}
+
+}  // namespace
+
+PipeByteReader::PipeByteReader(HANDLE pipe, std::string what)
+    : pipe_(pipe), what_(std::move(what)), event_(make_manual_reset_event()) {}
+
+void PipeByteReader::set_idle(std::chrono::milliseconds every, std::function<void()> idle) {
+  every_ = every;
+  idle_ = std::move(idle);
+}
+
+std::size_t PipeByteReader::read_some(std::span<char> buffer) {
+  OVERLAPPED overlapped{};
+  overlapped.hEvent = event_.get();
+  ResetEvent(event_.get());
+  const DWORD size = static_cast<DWORD>(std::min<std::size_t>(buffer.size(), 1u << 30));
+  if (!ReadFile(pipe_, buffer.data(), size, nullptr, &overlapped)) {
+    const DWORD error = GetLastError();
+    if (is_pipe_peer_gone(error)) return 0;
+    if (error != ERROR_IO_PENDING) throw win32_error("ReadFile(" + what_ + ")", error);
+  }
+  const DWORD slice =
+      idle_ ? static_cast<DWORD>(std::clamp<long long>(every_.count(), 1, INFINITE - 1)) : INFINITE;
+  while (WaitForSingleObject(event_.get(), slice) == WAIT_TIMEOUT) {
+    try {
+      idle_();
+    } catch (...) {
+      cancel_and_wait(pipe_, overlapped);
+      throw;
+    }
+  }
+  DWORD read = 0;
+  if (!GetOverlappedResult(pipe_, &overlapped, &read, FALSE)) {
+    const DWORD error = GetLastError();
+    if (is_pipe_peer_gone(error)) return 0;
+    throw win32_error("ReadFile(" + what_ + ")", error);
+  }
+  return read;  // a zero-byte message cannot occur on a byte-mode pipe
+}
+
+PipeByteWriter::PipeByteWriter(HANDLE pipe, std::string what, HANDLE peer_process)
+    : pipe_(pipe),
+      what_(std::move(what)),
+      peer_process_(peer_process),
+      event_(make_manual_reset_event()) {}
+
+void PipeByteWriter::write_all(std::string_view bytes) {
+  while (!bytes.empty()) {
+    OVERLAPPED overlapped{};
+    overlapped.hEvent = event_.get();
+    ResetEvent(event_.get());
+    const DWORD size = static_cast<DWORD>(std::min<std::size_t>(bytes.size(), 1u << 20));
+    if (!WriteFile(pipe_, bytes.data(), size, nullptr, &overlapped)) {
+      const DWORD error = GetLastError();
+      if (is_pipe_peer_gone(error)) {
+        throw Error(ErrorCode::runner_failed, "the reader of the " + what_ + " went away", error);
+      }
+      if (error != ERROR_IO_PENDING) throw win32_error("WriteFile(" + what_ + ")", error);
+    }
+    if (peer_process_ != nullptr) {
+      const HANDLE handles[] = {event_.get(), peer_process_};
+      const DWORD waited = WaitForMultipleObjects(2, handles, FALSE, INFINITE);
+      if (waited == WAIT_OBJECT_0 + 1) {
+        cancel_and_wait(pipe_, overlapped);
+        throw Error(ErrorCode::runner_failed,
+                    "the process reading the " + what_ + " exited before it read everything");
+      }
+      if (waited != WAIT_OBJECT_0) throw_last_error("WaitForMultipleObjects(" + what_ + ")");
+    }
+    DWORD written = 0;
+    if (!GetOverlappedResult(pipe_, &overlapped, &written, TRUE)) {
+      const DWORD error = GetLastError();
+      if (is_pipe_peer_gone(error)) {
+        throw Error(ErrorCode::runner_failed, "the reader of the " + what_ + " went away", error);
+      }
+      throw win32_error("WriteFile(" + what_ + ")", error);
+    }
+    bytes.remove_prefix(written);
+  }
+}
+
+}  // namespace winsandbox::win

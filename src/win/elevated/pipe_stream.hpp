@@ -1,0 +1,66 @@
+// Frame transport over one overlapped named-pipe handle, for both ends of the runner IPC: the
+// parent's server ends and the runner's client ends. Reads and writes never block beyond what
+// the caller allows: a read waits in slices and asks the caller between them (a deadline, a
+// cancellation, the peer process exiting); a write gives up when the peer process exits.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <windows.h>
+
+#include "win/handles.hpp"
+#include "winsandbox/ipc.hpp"
+
+namespace winsandbox::win {
+
+// ByteReader over a pipe handle opened with FILE_FLAG_OVERLAPPED (which it does not own).
+class PipeByteReader final : public ByteReader {
+public:
+  // `what` names the pipe in errors ("runner output pipe").
+  PipeByteReader(HANDLE pipe, std::string what);
+  PipeByteReader(const PipeByteReader&) = delete;
+  PipeByteReader& operator=(const PipeByteReader&) = delete;
+
+  // While a read waits, `idle` runs every `every`; it may throw to abandon the read (the read is
+  // cancelled first, so nothing is left in flight), and the exception propagates out of
+  // read_some.
+  void set_idle(std::chrono::milliseconds every, std::function<void()> idle);
+
+  // At least one byte, or 0 when the writer closed its end (end of file, broken pipe). Throws
+  // Error(win32_call_failed) for any other failure.
+  std::size_t read_some(std::span<char> buffer) override;
+
+private:
+  HANDLE pipe_;
+  std::string what_;
+  UniqueHandle event_;
+  std::chrono::milliseconds every_{INFINITE};
+  std::function<void()> idle_;
+};
+
+// ByteWriter over a pipe handle opened with FILE_FLAG_OVERLAPPED (which it does not own).
+class PipeByteWriter final : public ByteWriter {
+public:
+  // `peer_process` (may be null): the process reading the other end; a write waiting on it ends
+  // with Error(runner_failed) once it has exited.
+  PipeByteWriter(HANDLE pipe, std::string what, HANDLE peer_process = nullptr);
+  PipeByteWriter(const PipeByteWriter&) = delete;
+  PipeByteWriter& operator=(const PipeByteWriter&) = delete;
+
+  // All of `bytes`, or throws: Error(runner_failed) when the reader went away (broken pipe, the
+  // peer exited), Error(win32_call_failed) otherwise.
+  void write_all(std::string_view bytes) override;
+
+private:
+  HANDLE pipe_;
+  std::string what_;
+  HANDLE peer_process_;
+  UniqueHandle event_;
+};
+
+}  // namespace winsandbox::win

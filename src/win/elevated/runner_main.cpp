@@ -1,0 +1,245 @@
+#include "win/elevated/runner_main.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "api/session_impl.hpp"
+#include "ipc/runner_input.hpp"
+#include "ipc/runner_launch.hpp"
+#include "plan/capability_sid_store.hpp"
+#include "plan/random_source.hpp"
+#include "win/elevated/pipe_stream.hpp"
+#include "win/session_launch.hpp"
+#include "win/token.hpp"
+#include "win/unicode.hpp"
+#include "win/win32_error.hpp"
+#include "winsandbox/capture.hpp"
+
+namespace winsandbox::win {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How often the runner's loops look at their stop conditions.
+constexpr std::chrono::milliseconds kPollInterval{50};
+
+struct RunnerArguments {
+  std::wstring pipe_in;
+  std::wstring pipe_out;
+  bool direct_launch = false;
+};
+
+std::optional<RunnerArguments> parse_arguments(const std::vector<std::wstring>& args) {
+  RunnerArguments parsed;
+  for (const std::wstring& arg : args) {
+    if (arg.starts_with(L"--pipe-in=")) {
+      parsed.pipe_in = arg.substr(10);
+    } else if (arg.starts_with(L"--pipe-out=")) {
+      parsed.pipe_out = arg.substr(11);
+    } else if (arg == L"--launch=direct") {
+      parsed.direct_launch = true;
+    } else if (arg != L"--launch=logon") {
+      return std::nullopt;
+    }
+  }
+  if (parsed.pipe_in.empty() || parsed.pipe_out.empty()) return std::nullopt;
+  return parsed;
+}
+
+UniqueHandle open_pipe(const std::wstring& name, DWORD access) {
+  UniqueHandle pipe(
+      CreateFileW(name.c_str(), access, 0, nullptr, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, nullptr));
+  if (!pipe) throw_last_error("CreateFileW(" + to_utf8(name) + ")");
+  return pipe;
+}
+
+// Frames to the parent; the child's output arrives on the session's reader thread while the
+// main thread sends spawn_ready and exit.
+class ParentLink {
+public:
+  explicit ParentLink(HANDLE pipe) : bytes_(pipe, "runner output pipe"), frames_(bytes_) {}
+
+  // False once the parent is gone (a write failed); nothing more is sent then.
+  bool send(const IpcMessage& message) noexcept {
+    const std::lock_guard lock(mutex_);
+    if (gone_) return false;
+    try {
+      frames_.write(message);
+      return true;
+    } catch (...) {
+      gone_ = true;
+      return false;
+    }
+  }
+  bool gone() {
+    const std::lock_guard lock(mutex_);
+    return gone_;
+  }
+
+private:
+  std::mutex mutex_;
+  PipeByteWriter bytes_;
+  FrameWriter frames_;
+  bool gone_ = false;
+};
+
+class SessionControl final : public RunnerChildControl {
+public:
+  explicit SessionControl(Session& session) : session_(session) {}
+  void write_stdin(std::string_view bytes) override { session_.write_stdin(bytes); }
+  void close_stdin() override { session_.close_stdin(); }
+  void resize(std::uint16_t rows, std::uint16_t cols) override {
+    session_.resize(TerminalSize{rows, cols});
+  }
+  void terminate() override { session_.terminate(); }
+
+private:
+  Session& session_;
+};
+
+std::optional<std::chrono::milliseconds> timeout_of(const IpcSpawnRequest& request) {
+  if (!request.timeout_ms) return std::nullopt;
+  // Beyond a century is no limit (and cannot overflow the clock).
+  if (*request.timeout_ms > 100ULL * 365 * 24 * 3600 * 1000) return std::nullopt;
+  return std::chrono::milliseconds(*request.timeout_ms);
+}
+
+// Resolve, check, plan: the runner's checks (runner_launch.hpp). Throws with the stage.
+struct StagedError {
+  std::string_view stage;
+  Error error;
+};
+
+Session start_child(const IpcSpawnRequest& request, const RunnerArguments& args,
+                    ParentLink& parent) {
+  std::string_view stage = kRunnerStageResolve;
+  try {
+    const std::unique_ptr<FileSystemView> fs = open_host_file_system();
+    const ResolvedPermissions resolved = resolve_spawn_request(request, *fs);
+    stage = kRunnerStagePlan;
+    CapabilitySidStore store(std::filesystem::path(to_wide(request.real_sandbox_home)),
+                             system_random_source());
+    const CapabilitySids sids = store.preview(writable_root_paths(resolved));
+    const RunnerLaunch launch = plan_runner_launch(request, resolved, sids, *fs);
+
+    stage = kRunnerStageSpawn;
+    const UniqueHandle own_token = open_current_process_token();
+    RestrictedTokenSpec spec{.capability_sids = launch.token_sids};
+    if (!args.direct_launch) {
+      spec.extra_restricting_sids.push_back(token_user_sid(own_token.get()).to_string());
+    }
+    const SandboxToken token = create_restricted_token(own_token.get(), spec);
+    std::optional<PseudoConsole> console;
+    if (request.tty) console.emplace(PseudoConsole::create(80, 24));
+    Session session = start_session(SessionLaunch{
+        .application = launch.program.program,
+        .command_line = launch.program.command_line,
+        .cwd = WinPath::parse(request.cwd),
+        .environment = request.env,
+        .token = token,
+        .console = std::move(console),
+        .use_private_desktop = request.use_private_desktop,
+        .on_stdout =
+            [&parent](std::string_view chunk) {
+              parent.send(IpcOutput{IpcOutputStream::standard_output, std::string(chunk)});
+            },
+        .on_stderr =
+            [&parent](std::string_view chunk) {
+              parent.send(IpcOutput{IpcOutputStream::standard_error, std::string(chunk)});
+            },
+    });
+    if (!request.stdin_open) session.close_stdin();
+    return session;
+  } catch (const Error& error) {
+    throw StagedError{stage, error};
+  }
+}
+
+// Waits for the child; ends its tree on timeout or when the parent is gone. Returns the exit
+// frame.
+IpcExit wait_for_child(Session& session, std::optional<std::chrono::milliseconds> timeout,
+                       ParentLink& parent, const std::atomic<bool>& input_ended) {
+  const std::optional<Clock::time_point> deadline =
+      timeout ? std::optional(Clock::now() + *timeout) : std::nullopt;
+  for (;;) {
+    std::chrono::milliseconds slice = kPollInterval;
+    if (deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+      slice = std::clamp(left, std::chrono::milliseconds(0), kPollInterval);
+    }
+    if (const std::optional<std::int32_t> code = session.wait(slice)) return IpcExit{*code, false};
+    if (deadline && Clock::now() >= *deadline) {
+      session.terminate();
+      session.wait();
+      return IpcExit{kCaptureTimeoutExitCode, true};
+    }
+    // The input loop already ended the tree when the parent closed its end; a parent that
+    // stopped reading our output is gone too.
+    if (input_ended.load() || parent.gone()) session.terminate();
+  }
+}
+
+}  // namespace
+
+int run_runner(const std::vector<std::wstring>& args) {
+  const std::optional<RunnerArguments> parsed = parse_arguments(args);
+  if (!parsed) {
+    std::fputs(
+        "usage: winsandbox-runner --pipe-in=<name> --pipe-out=<name> "
+        "[--launch=direct|logon]\n",
+        stderr);
+    return kRunnerUsageExitCode;
+  }
+  UniqueHandle in_pipe;
+  UniqueHandle out_pipe;
+  try {
+    in_pipe = open_pipe(parsed->pipe_in, GENERIC_READ | FILE_WRITE_ATTRIBUTES);
+    out_pipe = open_pipe(parsed->pipe_out, GENERIC_WRITE | FILE_READ_ATTRIBUTES);
+  } catch (const Error& error) {
+    std::fprintf(stderr, "winsandbox-runner: %s\n", error.what());
+    return kRunnerUsageExitCode;
+  }
+  ParentLink parent(out_pipe.get());
+  PipeByteReader in_bytes(in_pipe.get(), "runner input pipe");
+  FrameReader in_frames(in_bytes);
+
+  IpcSpawnRequest request;
+  try {
+    request = read_spawn_request(in_frames);
+  } catch (const Error& error) {
+    parent.send(runner_error(kRunnerStageHandshake, error));
+    return kRunnerRefusedExitCode;
+  }
+  std::optional<Session> session;
+  try {
+    session.emplace(start_child(request, *parsed, parent));
+  } catch (const StagedError& failed) {
+    parent.send(runner_error(failed.stage, failed.error));
+    return kRunnerRefusedExitCode;
+  }
+  parent.send(IpcSpawnReady{session->process_id()});
+
+  // The input loop on its own thread; it stops reading when told to (after `exit` is sent).
+  std::atomic<bool> stop_input{false};
+  std::atomic<bool> input_ended{false};
+  in_bytes.set_idle(kPollInterval, [&stop_input] {
+    if (stop_input.load()) throw Error(ErrorCode::runner_failed, "the runner is done");
+  });
+  SessionControl control(*session);
+  std::thread input([&] {
+    pump_runner_input(in_frames, control);
+    input_ended.store(true);
+  });
+
+  const IpcExit exit = wait_for_child(*session, timeout_of(request), parent, input_ended);
+  parent.send(exit);
+  stop_input.store(true);
+  input.join();
+  return exit.exit_code;
+}
+
+}  // namespace winsandbox::win
