@@ -18,6 +18,7 @@
 #include "cli_commands.hpp"
 #include "sandboxed_command.hpp"
 #include "winsandbox/capture.hpp"
+#include "winsandbox/elevated.hpp"
 #include "winsandbox/profile.hpp"
 
 namespace winsandbox::cli {
@@ -97,10 +98,17 @@ int run_capture(const CaptureOptions& options, const GlobalOptions& global) {
       request.on_stdout = [&out](std::string_view chunk) { (*out)(chunk); };
       request.on_stderr = [&err](std::string_view chunk) { (*err)(chunk); };
     }
-    result = options.command.policy.empty()
-                 ? run_capture_for_permission_profile(request)
-                 : run_capture_for_policy(options.command.policy, options.command.profile_cwd,
-                                          std::move(request));
+    const std::string& policy = options.command.policy;
+    const std::string& policy_cwd = options.command.profile_cwd;
+    if (options.command.elevated) {
+      ElevatedProfileCaptureRequest elevated{.capture = std::move(request), .setup = {}};
+      result = policy.empty()
+                   ? run_capture_for_permission_profile_elevated(elevated)
+                   : run_capture_elevated_for_policy(policy, policy_cwd, std::move(elevated));
+    } else {
+      result = policy.empty() ? run_capture_for_permission_profile(request)
+                              : run_capture_for_policy(policy, policy_cwd, std::move(request));
+    }
   } catch (const Error& error) {
     return report_sandboxed_command_error(error, global);
   }

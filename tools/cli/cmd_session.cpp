@@ -7,6 +7,7 @@
 
 #include "cli_commands.hpp"
 #include "sandboxed_command.hpp"
+#include "winsandbox/elevated.hpp"
 #include "winsandbox/session.hpp"
 
 namespace winsandbox::cli {
@@ -21,14 +22,18 @@ int run_session(const SessionOptions& options, const GlobalOptions& global) {
   try {
     SessionRequest request;
     fill_sandboxed_command_request(options.command, request);
-    if (options.command.policy.empty()) {
-      return run_session_in_this_terminal(std::move(request), options.mode);
-    }
-    return run_session_in_this_terminal(
-        std::move(request), options.mode, [&options](const SessionRequest& prepared) {
-          return spawn_session_for_policy(options.command.policy, options.command.profile_cwd,
-                                          prepared);
-        });
+    const std::string& policy = options.command.policy;
+    const std::string& policy_cwd = options.command.profile_cwd;
+    SessionSpawner spawn = [&](const SessionRequest& prepared) {
+      if (options.command.elevated) {
+        ElevatedProfileSessionRequest elevated{.session = prepared, .setup = {}};
+        return policy.empty() ? spawn_session_for_permission_profile_elevated(elevated)
+                              : spawn_session_elevated_for_policy(policy, policy_cwd, elevated);
+      }
+      return policy.empty() ? spawn_session_for_permission_profile(prepared)
+                            : spawn_session_for_policy(policy, policy_cwd, prepared);
+    };
+    return run_session_in_this_terminal(std::move(request), options.mode, spawn);
   } catch (const Error& error) {
     return report_sandboxed_command_error(error, global);
   }

@@ -34,6 +34,10 @@ void add_sandboxed_command_options(CLI::App& command, SandboxedCommandOptions& o
   command.add_flag("--private-desktop", options.private_desktop,
                    "Run the command on a desktop of its own (no window messages to, or screen "
                    "reads of, the user's programs)");
+  command.add_flag("--elevated", options.elevated,
+                   "Use the elevated backend: the command runs as a sandbox account through "
+                   "winsandbox-runner.exe, so deny-read and the network block are enforced "
+                   "(needs `winsandbox setup`)");
   command.add_option("command", options.command, "-- COMMAND [ARGS...]")->required();
 }
 

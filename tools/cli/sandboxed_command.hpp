@@ -28,6 +28,7 @@ struct SandboxedCommandOptions {
   std::vector<std::string> env;
   std::string sandbox_home;
   bool private_desktop = false;
+  bool elevated = false;
   std::vector<std::string> command;
 };
 
