@@ -78,8 +78,10 @@ public:
   // is not a directory. The default asks kind() per entry and has no change time (listings
   // never reused); views that can list kinds in one read override it.
   virtual std::optional<DirectoryListing> read_directory(const WinPath& directory) const;
-  // The stamp read_directory would report, without listing; nullopt if not a directory.
-  virtual std::optional<DirectoryStamp> directory_stamp(const WinPath& directory) const;
+  // Whether `directory` (following reparse points) is still the directory `stamp` was read
+  // from, with no entry added, removed or renamed since: as cheaply as the view can tell, and
+  // false whenever it cannot (always for a stamp without change time). The default: false.
+  virtual bool directory_unchanged(const WinPath& directory, const DirectoryStamp& stamp) const;
 
   // Convenience queries that follow reparse points.
   bool exists(const WinPath& path) const;

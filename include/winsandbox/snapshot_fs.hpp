@@ -38,7 +38,7 @@ public:
   // kinds, so it changes exactly when NTFS would change the directory's time (an entry added,
   // removed or renamed) and a second snapshot of a changed disk models the next command.
   std::optional<DirectoryListing> read_directory(const WinPath& directory) const override;
-  std::optional<DirectoryStamp> directory_stamp(const WinPath& directory) const override;
+  bool directory_unchanged(const WinPath& directory, const DirectoryStamp& stamp) const override;
 
   struct Node {
     NodeKind kind = NodeKind::directory;
@@ -56,6 +56,7 @@ private:
   WinPath expand_short_name(WinPath path) const;
   void add_node(const WinPath& path, Node node);
   void compute_change_times();
+  std::optional<DirectoryStamp> directory_stamp(const WinPath& directory) const;
 
   std::map<WinPath, Node> nodes_;
   std::map<WinPath, std::vector<std::string>> children_;

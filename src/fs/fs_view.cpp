@@ -22,17 +22,15 @@ bool FileSystemView::is_directory(const WinPath& path) const {
   return followed_kind(*this, path) == NodeKind::directory;
 }
 
-std::optional<DirectoryStamp> FileSystemView::directory_stamp(const WinPath& directory) const {
-  if (!is_directory(directory)) return std::nullopt;
-  const auto target = canonical(directory);
-  if (!target) return std::nullopt;
-  return DirectoryStamp{target->identity(), std::nullopt};
+bool FileSystemView::directory_unchanged(const WinPath&, const DirectoryStamp&) const {
+  return false;
 }
 
 std::optional<DirectoryListing> FileSystemView::read_directory(const WinPath& directory) const {
-  auto stamp = directory_stamp(directory);
-  if (!stamp) return std::nullopt;
-  DirectoryListing listing{std::move(*stamp), {}};
+  if (!is_directory(directory)) return std::nullopt;
+  const auto target = canonical(directory);
+  if (!target) return std::nullopt;
+  DirectoryListing listing{{target->identity(), std::nullopt}, {}};
   for (auto& name : list_directory(directory)) {
     NodeKind entry_kind = NodeKind::missing;
     try {

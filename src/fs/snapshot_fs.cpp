@@ -177,6 +177,11 @@ std::optional<DirectoryStamp> SnapshotFileSystem::directory_stamp(const WinPath&
                         time == change_times_.end() ? kFnv1aOffset >> 1 : time->second};
 }
 
+bool SnapshotFileSystem::directory_unchanged(const WinPath& directory,
+                                             const DirectoryStamp& stamp) const {
+  return stamp.change_time && directory_stamp(directory) == stamp;
+}
+
 std::optional<DirectoryListing> SnapshotFileSystem::read_directory(const WinPath& directory) const {
   auto stamp = directory_stamp(directory);
   if (!stamp) return std::nullopt;

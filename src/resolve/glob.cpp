@@ -321,40 +321,43 @@ bool GlobMatcher::matches(const WinPath& path) const {
   return match_from(names, 0, 0, std::u32string::npos);
 }
 
-bool GlobMatcher::may_match_below(const WinPath& dir) const {
+// A `**` before the end may match no component (its position also stands for the next one); a
+// trailing `**` needs one, so consuming a name in it also reaches the end.
+GlobMatcher::State GlobMatcher::step(const State& state, const std::u32string& folded_name) const {
+  const std::size_t end = segments_.size();
+  State next(end + 1, 0);
+  for (std::size_t s = 0; s < end; ++s) {
+    if (!state[s]) continue;
+    ++match_steps;
+    if (segments_[s].globstar) {
+      next[s] = 1;
+      if (s + 1 == end) next[end] = 1;
+    } else if (segment_matches(segments_[s], folded_name)) {
+      next[s + 1] = 1;
+    }
+  }
+  for (std::size_t s = 0; s + 1 < end; ++s) {
+    if (next[s] && segments_[s].globstar) next[s + 1] = 1;
+  }
+  return next;
+}
+
+GlobMatcher::State GlobMatcher::state_at(const WinPath& dir) const {
+  State state(segments_.size() + 1, 0);
   const auto relative = dir.relative_to(root_);
-  if (!relative) return false;
-  // The segments that could come next after `dir`'s names, as a set of states of the pattern
-  // read as an automaton: a `**` may consume a name and stay, or be skipped (also at the end,
-  // where it needs one name: over-approximating only costs a listing).
-  std::vector<char> states(segments_.size() + 1, 0);
-  const auto close = [&](std::vector<char>& set) {
-    for (std::size_t s = 0; s < segments_.size(); ++s) {
-      if (set[s] && segments_[s].globstar) set[s + 1] = 1;
-    }
-  };
-  states[0] = 1;
-  close(states);
-  for (const auto& name : *relative) {
-    const std::u32string folded_name = folded(name);
-    std::vector<char> next(states.size(), 0);
-    for (std::size_t s = 0; s < segments_.size(); ++s) {
-      if (!states[s]) continue;
-      ++match_steps;
-      if (segments_[s].globstar) {
-        next[s] = 1;
-      } else if (segment_matches(segments_[s], folded_name)) {
-        next[s + 1] = 1;
-      }
-    }
-    close(next);
-    states = std::move(next);
-  }
-  // Something below `dir` needs one more name: some state before the end.
-  for (std::size_t s = 0; s < segments_.size(); ++s) {
-    if (states[s]) return true;
-  }
-  return false;
+  if (!relative) return state;
+  state[0] = 1;
+  if (!segments_.empty() && segments_[0].globstar && segments_.size() > 1) state[1] = 1;
+  for (const auto& name : *relative) state = step(state, folded(name));
+  return state;
+}
+
+bool GlobMatcher::child_matches(const State& state, std::string_view name) const {
+  return step(state, folded(name)).back() != 0;
+}
+
+bool GlobMatcher::may_match_below(const State& state) const {
+  return std::any_of(state.begin(), state.end() - 1, [](char on) { return on != 0; });
 }
 
 bool GlobMatcher::matches_every_child_of(const WinPath& dir) const {
@@ -416,8 +419,9 @@ public:
       }
       if (glob_.matches(current.path)) matches_.push_back(current.path);
       if (!directory || (max_depth_ && current.depth >= *max_depth_)) continue;
-      if (!glob_.may_match_below(current.path)) continue;
-      const CachedDirectory* listed = list(current.path);
+      const GlobMatcher::State state = glob_.state_at(current.path);
+      if (!glob_.may_match_below(state)) continue;
+      const CachedDirectory* listed = list(current.path, state);
       if (!listed || !visited_.insert(listed->stamp.identity).second) continue;
       // Reverse so the depth-first walk visits children in listing order.
       for (auto it = listed->entries.rbegin(); it != listed->entries.rend(); ++it) {
@@ -439,10 +443,9 @@ public:
 private:
   // `directory` as listed now: reused from the stored walk when its stamp is unchanged, read
   // otherwise. nullptr if it is no longer a directory.
-  const CachedDirectory* list(const WinPath& directory) {
+  const CachedDirectory* list(const WinPath& directory, const GlobMatcher::State& state) {
     if (const auto it = by_path_.find(directory); it != by_path_.end()) {
-      const auto stamp = fs_.directory_stamp(directory);
-      if (stamp && stamp->change_time && *stamp == it->second->stamp) {
+      if (fs_.directory_unchanged(directory, it->second->stamp)) {
         next_.push_back(*it->second);
         return &next_.back();
       }
@@ -454,14 +457,13 @@ private:
     CachedDirectory fresh{directory, std::move(listing->stamp), {}};
     for (auto& entry : listing->entries) {
       if (entry.kind == NodeKind::missing) continue;
-      std::optional<WinPath> path;
+      // A file that does not match now never will (the pattern is part of the cache key).
+      if (entry.kind == NodeKind::file && !glob_.child_matches(state, entry.name)) continue;
       try {
-        path = directory.child(entry.name);
+        (void)directory.child(entry.name);
       } catch (const Error&) {
         continue;  // not a valid path component: no pattern can name it
       }
-      // A file that does not match now never will (the pattern is part of the cache key).
-      if (entry.kind == NodeKind::file && !glob_.matches(*path)) continue;
       fresh.entries.push_back(std::move(entry));
     }
     next_.push_back(std::move(fresh));

@@ -32,9 +32,16 @@ public:
   static GlobMatcher compile(std::string_view pattern);
 
   bool matches(const WinPath& path) const;
+  // Where matching stands after `dir`'s components: the pattern read as an automaton over
+  // components, one flag per segment position (the last: the whole pattern matched). A walk
+  // computes it once per directory and then matches each entry's name against it.
+  using State = std::vector<char>;
+  State state_at(const WinPath& dir) const;
+  // matches(dir\name) for the `dir` of `state`, without building the path.
+  bool child_matches(const State& state, std::string_view name) const;
   // Whether some path strictly below `dir` could match: false lets a walk skip listing `dir`.
-  // May answer true for a directory below which nothing matches (never the reverse).
-  bool may_match_below(const WinPath& dir) const;
+  bool may_match_below(const State& state) const;
+  bool may_match_below(const WinPath& dir) const { return may_match_below(state_at(dir)); }
   // Whether the pattern matches every possible name directly below `dir` (`C:\*`, `C:\**`):
   // a deny of it leaves nothing under `dir` readable.
   bool matches_every_child_of(const WinPath& dir) const;
@@ -62,6 +69,7 @@ public:
 private:
   GlobMatcher(std::string pattern, WinPath root, WinPath scan_root, std::vector<Segment> segments,
               std::size_t literal_prefix_segments);
+  State step(const State& state, const std::u32string& folded_name) const;
   // `arbitrary_index` names a position standing for "any name at all" (npos: none).
   bool match_from(const std::vector<std::u32string>& names, std::size_t name_index,
                   std::size_t segment_index, std::size_t arbitrary_index) const;

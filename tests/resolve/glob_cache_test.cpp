@@ -12,6 +12,7 @@
 #include "../plan/plan_test_support.hpp"
 #include "common/atomic_file.hpp"
 #include "common/json_cursor.hpp"
+#include "counting_view.hpp"
 #include "resolve/glob.hpp"
 #include "snapshot_builder.hpp"
 #include "winsandbox/resolve.hpp"
@@ -19,6 +20,7 @@
 namespace winsandbox {
 namespace {
 
+using testing::CountingView;
 using testing::SnapshotBuilder;
 
 WinPath p(std::string_view text) {
@@ -33,44 +35,6 @@ std::vector<WinPath> sorted(std::vector<WinPath> list) {
   std::sort(list.begin(), list.end());
   return list;
 }
-
-// Counts directory reads and stamp checks; optionally reports no change times (a volume that
-// keeps none, or times too recent to trust).
-class CountingView final : public FileSystemView {
-public:
-  explicit CountingView(const FileSystemView& inner, bool change_times = true)
-      : inner_(inner), change_times_(change_times) {}
-  NodeKind kind(const WinPath& path) const override { return inner_.kind(path); }
-  std::optional<std::string> read_small_file(const WinPath& path,
-                                             std::size_t max_bytes) const override {
-    return inner_.read_small_file(path, max_bytes);
-  }
-  std::optional<WinPath> canonical(const WinPath& path) const override {
-    return inner_.canonical(path);
-  }
-  std::vector<std::string> list_directory(const WinPath& directory) const override {
-    return inner_.list_directory(directory);
-  }
-  DriveType drive_type(const WinPath& path) const override { return inner_.drive_type(path); }
-  std::optional<DirectoryListing> read_directory(const WinPath& directory) const override {
-    ++reads;
-    auto listing = inner_.read_directory(directory);
-    if (listing && !change_times_) listing->stamp.change_time.reset();
-    return listing;
-  }
-  std::optional<DirectoryStamp> directory_stamp(const WinPath& directory) const override {
-    ++stamps;
-    auto stamp = inner_.directory_stamp(directory);
-    if (stamp && !change_times_) stamp->change_time.reset();
-    return stamp;
-  }
-  mutable int reads = 0;
-  mutable int stamps = 0;
-
-private:
-  const FileSystemView& inner_;
-  bool change_times_;
-};
 
 // C:\w with three directories, two `.env` files and noise.
 SnapshotBuilder workspace() {
