@@ -1,6 +1,9 @@
-// A FileSystemView that counts directory reads and stamp checks of the view it wraps, for tests
-// that bound a walk's work by counting (docs/resolution.md#glob-expansion-cache).
+// A FileSystemView that counts listings, directory reads and stamp checks of the view it wraps, for
+// tests that bound a walk's work by counting (docs/resolution.md#glob-expansion-cache).
 #pragma once
+
+#include <map>
+#include <string>
 
 #include "winsandbox/fs_view.hpp"
 
@@ -21,11 +24,13 @@ public:
     return inner_.canonical(path);
   }
   std::vector<std::string> list_directory(const WinPath& directory) const override {
+    ++listed[directory.str()];
     return inner_.list_directory(directory);
   }
   DriveType drive_type(const WinPath& path) const override { return inner_.drive_type(path); }
   std::optional<DirectoryListing> read_directory(const WinPath& directory) const override {
     ++reads;
+    ++listed[directory.str()];
     auto listing = inner_.read_directory(directory);
     if (listing && !change_times_) listing->stamp.change_time.reset();
     return listing;
@@ -34,6 +39,7 @@ public:
     ++stamps;
     return change_times_ && inner_.directory_unchanged(directory, stamp);
   }
+  mutable std::map<std::string, int> listed;  // list_directory and read_directory calls per directory
   mutable int reads = 0;
   mutable int stamps = 0;
 
