@@ -138,7 +138,8 @@ public:
   }
 
   // One attribute query by path (no open): the times of what the path reaches, its final
-  // reparse point not followed. A path ending in a link is opened and stamped in full instead.
+  // reparse point not followed. A path ending in a link, or reaching its directory through one,
+  // is opened and stamped in full instead.
   bool directory_unchanged(const WinPath& directory, const DirectoryStamp& stamp) const override {
     if (!stamp.change_time) return false;
     WIN32_FILE_ATTRIBUTE_DATA data{};
@@ -146,7 +147,11 @@ public:
         !(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
       return false;
     }
-    if (data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+    // The cheap comparison only holds where the path is its own final path (no link on the
+    // way, which the walk's own paths are unless a junction leads there): then the same path with
+    // the same creation and write times is taken as the same, unchanged directory.
+    if ((data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ||
+        !stamp.identity.starts_with(directory.identity() + "|")) {
       const UniqueHandle handle = open_for_query(directory, FILE_READ_ATTRIBUTES);
       return handle && stamp_of(handle.get()) == stamp;
     }

@@ -29,7 +29,6 @@ using win::test::win_path_of;
 class GlobWalkOnDisk : public ::testing::Test {
 protected:
   void SetUp() override {
-    for (const char* dir : {"a", "b\\c"}) std::filesystem::create_directories(repo / dir);
     write(repo / "a" / "one.env");
     write(repo / "a" / "notes.txt");
     write(repo / "b" / "c" / "x.tmp");
@@ -74,7 +73,12 @@ protected:
   }
 
   ::winsandbox::testing::ScratchDir scratch;
-  const std::filesystem::path repo = scratch.path() / "repo";
+  // The directories exist before `root` is canonicalized.
+  static std::filesystem::path make_repo(const std::filesystem::path& base) {
+    for (const char* dir : {"a", "b\\c"}) std::filesystem::create_directories(base / "repo" / dir);
+    return base / "repo";
+  }
+  const std::filesystem::path repo = make_repo(scratch.path());
   const std::unique_ptr<FileSystemView> fs = open_host_file_system();
   const WinPath root = win::test::canonical_path_of(repo);
   const GlobMatcher glob = GlobMatcher::compile(root.str() + "\\**\\*.env");
