@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -199,6 +200,61 @@ TEST_F(GlobCacheTest, CorruptForeignOrStaleFilesAreIgnored) {
   for (const auto& [what, content] : bad) {
     SCOPED_TRACE(what);
     write_file_atomically(file(), content);
+    EXPECT_EQ(expand_glob(glob, std::nullopt, fs, &cache), expected);
+  }
+}
+
+// The cases above would walk the same even if the file were believed (their stamps do not
+// match). Here the forgery keeps the directories' current stamps and empties their listings, so
+// a believed file hides both matches: whole and ours, it is believed (which is why the cache
+// lives in the sandbox home); with any one flaw it is ignored and the walk finds them again.
+TEST_F(GlobCacheTest, AForgeryWithCurrentStampsIsBelievedOnlyWhenWholeAndOurs) {
+  const auto fs = workspace().build();
+  const auto expected = paths({"C:\\w\\a\\one.env", "C:\\w\\b\\c\\two.env"});
+  walk(fs);
+  Json forged = parse_json(*read_file_if_exists(file()), ErrorCode::io_error);
+  for (auto& directory : forged["directories"]) directory["entries"] = Json::array();
+
+  write_file_atomically(file(), dump_json(forged));
+  EXPECT_EQ(expand_glob(glob, std::nullopt, fs, &cache), std::vector<WinPath>{});
+
+  const auto flawed = [&](const std::function<void(Json&)>& flaw) {
+    Json copy = forged;
+    flaw(copy);
+    return dump_json(copy);
+  };
+  const std::map<std::string, std::string> bad = {
+      {"another pattern", flawed([](Json& j) { j["pattern"] = "C:\\w\\**\\*.pem"; })},
+      {"another depth", flawed([](Json& j) { j["max_depth"] = 5; })},
+      {"another version", flawed([](Json& j) { j["version"] = 0; })},
+      {"an unknown field", flawed([](Json& j) { j["extra"] = true; })},
+      {"a directory outside the scan root", flawed([](Json& j) {
+         j["directories"].push_back({{"path", "C:\\outside"},
+                                     {"identity", "x"},
+                                     {"change_time", 1},
+                                     {"entries", Json::array()}});
+       })},
+      {"a directory listed twice (another spelling)", flawed([](Json& j) {
+         Json twin = j["directories"][0];
+         twin["path"] = "c:\\W";
+         j["directories"].push_back(twin);
+       })},
+      {"an empty identity", flawed([](Json& j) { j["directories"][1]["identity"] = ""; })},
+      {"a change time that is not an integer",
+       flawed([](Json& j) { j["directories"][1]["change_time"] = 1.5; })},
+      {"an unknown entry kind", flawed([](Json& j) {
+         j["directories"][0]["entries"].push_back({"x", "pipe"});
+       })},
+      {"an entry name that is a path", flawed([](Json& j) {
+         j["directories"][0]["entries"].push_back({"a\\b", "dir"});
+       })},
+      {"cut short", dump_json(forged).substr(0, dump_json(forged).size() / 2)},
+  };
+  for (const auto& [what, content] : bad) {
+    SCOPED_TRACE(what);
+    write_file_atomically(file(), content);
+    EXPECT_EQ(expand_glob(glob, std::nullopt, fs, &cache), expected);
+    // The walk replaced it with a file of its own, which a warm walk believes.
     EXPECT_EQ(expand_glob(glob, std::nullopt, fs, &cache), expected);
   }
 }
