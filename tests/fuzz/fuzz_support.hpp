@@ -62,6 +62,7 @@ void check_win_path(std::string_view input);          // fuzz_win_path.cpp
 void check_ipc_frames(std::string_view input);        // fuzz_ipc_frame.cpp
 void check_command_line(std::string_view input);      // fuzz_command_line.cpp
 void check_snapshot_resolve(std::string_view input);  // fuzz_snapshot_resolve.cpp
+void check_glob_cache(std::string_view input);        // fuzz_glob_cache.cpp
 
 }  // namespace winsandbox::fuzz
 
