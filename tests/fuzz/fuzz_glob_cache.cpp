@@ -15,8 +15,6 @@
 //   pattern matches; if the file was rejected, the walk gives exactly what a walk without a
 //   cache gives, it replaces the file with one that loads, and a walk from that file agrees.
 #include <array>
-#include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -29,6 +27,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "../scratch_dir.hpp"
 #include "fuzz_support.hpp"
 #include "resolve/glob.hpp"
 #include "resolve/glob_cache.hpp"
@@ -70,37 +69,13 @@ const SnapshotFileSystem& snapshot() {
   return fs;
 }
 
-// A cache directory of this process's own, removed at exit.
-class ScratchCache {
-public:
-  ScratchCache() {
-    static std::atomic<unsigned> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    directory_ =
-        std::filesystem::temp_directory_path() /
-        ("winsandbox-fuzz-glob-cache-" + std::to_string(stamp) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(directory_);
+// Removes every file the last input left in `directory`.
+void clear(const std::filesystem::path& directory) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    std::filesystem::remove(entry.path(), ec);
   }
-  ~ScratchCache() {
-    std::error_code ec;
-    std::filesystem::remove_all(directory_, ec);
-  }
-  ScratchCache(const ScratchCache&) = delete;
-  ScratchCache& operator=(const ScratchCache&) = delete;
-
-  GlobExpansionCache cache() const { return GlobExpansionCache(directory_); }
-
-  // Removes every file the last input left behind.
-  void clear() const {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(directory_, ec)) {
-      std::filesystem::remove(entry.path(), ec);
-    }
-  }
-
-private:
-  std::filesystem::path directory_;
-};
+}
 
 void write_bytes(const std::filesystem::path& file, std::string_view bytes) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -157,9 +132,9 @@ void check_glob_cache(std::string_view input) {
     ~Restore() { set_logger(logger); }
   } restore{previous};
 
-  static const ScratchCache scratch;
-  scratch.clear();
-  const GlobExpansionCache cache = scratch.cache();
+  static const testing::ScratchDir scratch;  // removed at exit
+  clear(scratch.path());
+  const GlobExpansionCache cache(scratch.path());
   const std::size_t selected = static_cast<unsigned char>(input[0]) % keys().size();
   const std::string_view bytes = input.substr(1);
   const Key& key = keys()[selected];
@@ -171,7 +146,7 @@ void check_glob_cache(std::string_view input) {
   const auto loaded = load_as(cache, key.walk_key(), bytes);
   WS_FUZZ_CHECK(accepted_by + (loaded ? 1 : 0) <= 1,
                 "bytes accepted for more than one key: " + escape_bytes(bytes));
-  scratch.clear();
+  clear(scratch.path());
 
   const auto uncached = expand_glob(key.glob, key.configured_depth, snapshot());
   write_bytes(glob_walk_file(cache, key.walk_key()), bytes);

@@ -22,11 +22,9 @@ namespace winsandbox {
 namespace {
 
 using testing::CountingView;
+using testing::p;
 using testing::SnapshotBuilder;
 
-WinPath p(std::string_view text) {
-  return WinPath::parse(text);
-}
 std::vector<WinPath> paths(std::initializer_list<const char*> texts) {
   std::vector<WinPath> out;
   for (const char* text : texts) out.push_back(p(text));
