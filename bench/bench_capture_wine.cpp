@@ -190,10 +190,5 @@ int run(int argc, char** argv) {
 }  // namespace winsandbox::bench
 
 int main(int argc, char** argv) {
-  try {
-    return winsandbox::bench::run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_capture_wine: %s\n", e.what());
-    return 1;
-  }
+  return winsandbox::bench::guarded_main("bench_capture_wine", winsandbox::bench::run, argc, argv);
 }

@@ -309,10 +309,5 @@ int run(int argc, char** argv) {
 }  // namespace winsandbox::bench
 
 int main(int argc, char** argv) {
-  try {
-    return winsandbox::bench::run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_walk_wine: %s\n", e.what());
-    return 1;
-  }
+  return winsandbox::bench::guarded_main("bench_walk_wine", winsandbox::bench::run, argc, argv);
 }

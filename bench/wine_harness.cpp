@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <numeric>
 #include <tuple>
@@ -114,6 +115,15 @@ void write_benchmark_json(const std::string& file, const std::string& executable
     }
   }
   std::ofstream(file, std::ios::binary) << out << "\n  ]\n}\n";
+}
+
+int guarded_main(const char* executable, int (*run)(int, char**), int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", executable, e.what());
+    return 1;
+  }
 }
 
 }  // namespace winsandbox::bench

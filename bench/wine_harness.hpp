@@ -35,4 +35,7 @@ void print_samples(const std::string& title, const std::vector<const Samples*>& 
 void write_benchmark_json(const std::string& file, const std::string& executable,
                           const std::string& command, const std::vector<const Samples*>& all);
 
+// A benchmark's main(): returns run(argc, argv), or prints what it threw and returns 1.
+int guarded_main(const char* executable, int (*run)(int, char**), int argc, char** argv);
+
 }  // namespace winsandbox::bench
