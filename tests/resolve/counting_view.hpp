@@ -39,7 +39,8 @@ public:
     ++stamps;
     return change_times_ && inner_.directory_unchanged(directory, stamp);
   }
-  mutable std::map<std::string, int> listed;  // list_directory and read_directory calls per directory
+  // list_directory and read_directory calls per directory
+  mutable std::map<std::string, int> listed;
   mutable int reads = 0;
   mutable int stamps = 0;
 
