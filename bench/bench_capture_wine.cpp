@@ -11,15 +11,10 @@
 // bench/ratio_table.py reads alongside the native results. Both captures must return exactly
 // the child's output and exit code 0, or the run fails: a benchmark of a broken capture would
 // prove nothing.
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
-#include <numeric>
 #include <stdexcept>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,6 +24,7 @@
 #include "win/environment_block.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
+#include "wine_harness.hpp"
 #include "winsandbox/command_line.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
@@ -142,93 +138,6 @@ std::string capture_with_create_process(const Command& command, const std::wstri
   return output;
 }
 
-double thread_cpu_ms() {
-  FILETIME creation, exit, kernel, user;
-  GetThreadTimes(GetCurrentThread(), &creation, &exit, &kernel, &user);
-  const auto ticks = [](FILETIME t) {
-    return (static_cast<unsigned long long>(t.dwHighDateTime) << 32) | t.dwLowDateTime;
-  };
-  return static_cast<double>(ticks(kernel) + ticks(user)) / 10000.0;
-}
-
-struct Samples {
-  std::string name;
-  std::vector<double> real_ms;
-  std::vector<double> cpu_ms;
-};
-
-void time_once(Samples& samples, const std::function<std::string()>& run) {
-  const double cpu_start = thread_cpu_ms();
-  const auto start = std::chrono::steady_clock::now();
-  const std::string output = run();
-  const auto stop = std::chrono::steady_clock::now();
-  const double cpu_stop = thread_cpu_ms();
-  if (output != kExpectedOutput) {
-    throw std::runtime_error(samples.name + ": unexpected child output `" + output + "`");
-  }
-  samples.real_ms.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
-  samples.cpu_ms.push_back(cpu_stop - cpu_start);
-}
-
-double mean(const std::vector<double>& v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-std::string json_entry(const std::string& name, const std::string& run_name, const char* run_type,
-                       const char* aggregate, std::size_t iterations, double real_ms,
-                       double cpu_ms) {
-  char buffer[512];
-  std::snprintf(buffer, sizeof buffer,
-                "    {\"name\": \"%s\", \"run_name\": \"%s\", \"run_type\": \"%s\",%s "
-                "\"iterations\": %zu, \"real_time\": %.6f, \"cpu_time\": %.6f, "
-                "\"time_unit\": \"ms\"}",
-                name.c_str(), run_name.c_str(), run_type, aggregate, iterations, real_ms, cpu_ms);
-  return buffer;
-}
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '\\' || c == '"') out += '\\';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-std::string to_json(const std::vector<Samples>& all, const std::string& command_line) {
-  SYSTEMTIME now;
-  GetSystemTime(&now);
-  char date[32];
-  std::snprintf(date, sizeof date, "%04u-%02u-%02uT%02u:%02u:%02u+00:00", now.wYear, now.wMonth,
-                now.wDay, now.wHour, now.wMinute, now.wSecond);
-  std::string out = "{\n  \"context\": {\"date\": \"";
-  out += date;
-  out += "\", \"executable\": \"bench_capture_wine.exe\", ";
-  out += "\"library_build_type\": \"release\", \"command\": ";
-  out += json_string(command_line);
-  out += ", \"harness\": \"bench_capture_wine (Google Benchmark JSON format)\"},\n";
-  out += "  \"benchmarks\": [\n";
-  bool first = true;
-  for (const auto& s : all) {
-    const std::size_t n = s.real_ms.size();
-    for (const auto& [suffix, aggregate, real, cpu] :
-         {std::tuple<std::string, const char*, double, double>{
-              "_mean", " \"aggregate_name\": \"mean\",", mean(s.real_ms), mean(s.cpu_ms)},
-          {"_median", " \"aggregate_name\": \"median\",", median(s.real_ms), median(s.cpu_ms)}}) {
-      if (!first) out += ",\n";
-      first = false;
-      out += json_entry(s.name + suffix, s.name, "aggregate", aggregate, n, real, cpu);
-    }
-  }
-  return out + "\n  ]\n}\n";
-}
-
 int run(int argc, char** argv) {
   std::size_t rounds = 30;
   std::string out_file;
@@ -251,31 +160,29 @@ int run(int argc, char** argv) {
   Samples engine{"BM_WineCapture_RunCapture", {}, {}};
   Samples plain{"BM_WineCapture_PlainCreateProcessW", {}, {}};
   Samples detached{"BM_WineCapture_PlainCreateProcessW_NoConsole", {}, {}};
-  const std::vector<std::pair<Samples*, std::function<std::string()>>> cases = {
-      {&engine, [&] { return capture_with_engine(command); }},
-      {&plain, [&] { return capture_with_create_process(command, block, CREATE_NO_WINDOW); }},
-      {&detached, [&] { return capture_with_create_process(command, block, DETACHED_PROCESS); }},
+  // Both captures must return exactly the child's output, or the run fails.
+  const auto checked = [](const Samples& samples, std::function<std::string()> capture) {
+    return [&samples, capture = std::move(capture)] {
+      const std::string output = capture();
+      if (output != kExpectedOutput) {
+        throw std::runtime_error(samples.name + ": unexpected child output `" + output + "`");
+      }
+    };
   };
-  for (int warmup = 0; warmup < 3; ++warmup) {
-    for (const auto& [samples, run_case] : cases) run_case();
-  }
-  for (std::size_t round = 0; round < rounds; ++round) {
-    // Rotate which goes first, so that none always runs right after the same neighbour.
-    for (std::size_t i = 0; i < cases.size(); ++i) {
-      const auto& [samples, run_case] = cases[(round + i) % cases.size()];
-      time_once(*samples, run_case);
-    }
-  }
-  std::printf("%-46s %10s %10s %10s\n", "benchmark (trivial command, ms)", "median", "mean",
-              "rounds");
-  for (const Samples* s : {&engine, &plain, &detached}) {
-    std::printf("%-46s %10.2f %10.2f %10zu\n", s->name.c_str(), median(s->real_ms),
-                mean(s->real_ms), s->real_ms.size());
-  }
-  if (!out_file.empty()) {
-    std::ofstream(out_file, std::ios::binary)
-        << to_json({engine, plain, detached}, command.command_line);
-  }
+  run_rounds(
+      {
+          {&engine, checked(engine, [&] { return capture_with_engine(command); })},
+          {&plain,
+           checked(plain,
+                   [&] { return capture_with_create_process(command, block, CREATE_NO_WINDOW); })},
+          {&detached,
+           checked(detached,
+                   [&] { return capture_with_create_process(command, block, DETACHED_PROCESS); })},
+      },
+      rounds, 3);
+  print_samples("benchmark (trivial command, ms)", {&engine, &plain, &detached});
+  write_benchmark_json(out_file, "bench_capture_wine.exe", command.command_line,
+                       {&engine, &plain, &detached});
   return 0;
 }
 
@@ -283,10 +190,5 @@ int run(int argc, char** argv) {
 }  // namespace winsandbox::bench
 
 int main(int argc, char** argv) {
-  try {
-    return winsandbox::bench::run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_capture_wine: %s\n", e.what());
-    return 1;
-  }
+  return winsandbox::bench::guarded_main("bench_capture_wine", winsandbox::bench::run, argc, argv);
 }

@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 namespace winsandbox::bench {
@@ -126,7 +128,39 @@ SnapshotJson make_tree(std::size_t nodes) {
   return snapshot;
 }
 
+// `files` files round-robin over C:\repo\pkg<d/20>\mod<d> for `dirs` directories d (the shape
+// of the Wine walk benchmark); every 100th file is a `.env`.
+SnapshotJson make_walk_tree(std::size_t files, std::size_t dirs) {
+  SnapshotJson snapshot;
+  add_workspace_basics(snapshot);
+  for (std::size_t i = 0; i < files; ++i) {
+    const std::size_t d = i % dirs;
+    const std::string dir =
+        cat("C:\\repo\\pkg", std::to_string(d / 20), "\\mod", std::to_string(d), "\\");
+    snapshot.file(i % 100 == 99 ? cat(dir, "x", std::to_string(i), ".env")
+                                : cat(dir, "f", std::to_string(i), ".ts"));
+  }
+  return snapshot;
+}
+
 }  // namespace
+
+const Scenario& walk_scenario(std::size_t files, std::size_t dirs, bool with_glob) {
+  static std::map<std::tuple<std::size_t, std::size_t, bool>, std::unique_ptr<Scenario>> cache;
+  auto& slot = cache[{files, dirs, with_glob}];
+  if (!slot) {
+    auto entries = workspace_write_entries();
+    if (!with_glob) {
+      entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                   [](const FileSystemSandboxEntry& entry) {
+                                     return std::holds_alternative<GlobPattern>(entry.path);
+                                   }),
+                    entries.end());
+    }
+    slot = make_scenario(std::move(entries), make_walk_tree(files, dirs));
+  }
+  return *slot;
+}
 
 const Scenario& profile_scenario(std::size_t entries) {
   static std::map<std::size_t, std::unique_ptr<Scenario>> cache;

@@ -38,6 +38,10 @@ const Scenario& profile_scenario(std::size_t entries);
 // (three directory levels, 1 in 100 files a `.env` that the deny-read glob matches).
 const Scenario& tree_scenario(std::size_t nodes);
 
+// The fixed workspace-write profile, with or without its deny-read glob, over `files` files in
+// `dirs` directories under C:\repo (1 in 100 files a `.env`).
+const Scenario& walk_scenario(std::size_t files, std::size_t dirs, bool with_glob);
+
 // The snapshot JSON of tree_scenario(nodes) (for the load benchmark).
 const std::string& tree_snapshot_json(std::size_t nodes);
 

@@ -46,6 +46,54 @@ ROWS = [
      "BM_WineCapture_PlainCreateProcessW", None),
     ("capture under Wine: trivial command, baseline without console",
      "BM_WineCapture_RunCapture", "BM_WineCapture_PlainCreateProcessW_NoConsole", None),
+    ("glob walk under Wine, files:2000/dirs:400: cold walk vs plain enumeration", "BM_WineWalk_Cold/files:2000/dirs:400",
+     "BM_WineWalk_Plain/files:2000/dirs:400", None),
+    ("glob walk under Wine, files:2000/dirs:400: warm walk vs plain enumeration", "BM_WineWalk_Warm/files:2000/dirs:400",
+     "BM_WineWalk_Plain/files:2000/dirs:400", None),
+    ("command under Wine, files:2000/dirs:400: with the glob (warm) vs without", "BM_WineCommand_Glob/files:2000/dirs:400",
+     "BM_WineCommand_NoGlob/files:2000/dirs:400", None),
+    ("glob walk under Wine, files:20000/dirs:400: cold walk vs plain enumeration", "BM_WineWalk_Cold/files:20000/dirs:400",
+     "BM_WineWalk_Plain/files:20000/dirs:400", None),
+    ("glob walk under Wine, files:20000/dirs:400: warm walk vs plain enumeration", "BM_WineWalk_Warm/files:20000/dirs:400",
+     "BM_WineWalk_Plain/files:20000/dirs:400", None),
+    ("command under Wine, files:20000/dirs:400: with the glob (warm) vs without", "BM_WineCommand_Glob/files:20000/dirs:400",
+     "BM_WineCommand_NoGlob/files:20000/dirs:400", None),
+    ("glob walk under Wine, files:100000/dirs:400: cold walk vs plain enumeration", "BM_WineWalk_Cold/files:100000/dirs:400",
+     "BM_WineWalk_Plain/files:100000/dirs:400", None),
+    ("glob walk under Wine, files:100000/dirs:400: warm walk vs plain enumeration", "BM_WineWalk_Warm/files:100000/dirs:400",
+     "BM_WineWalk_Plain/files:100000/dirs:400", None),
+    ("command under Wine, files:100000/dirs:400: with the glob (warm) vs without", "BM_WineCommand_Glob/files:100000/dirs:400",
+     "BM_WineCommand_NoGlob/files:100000/dirs:400", None),
+    ("glob walk under Wine, files:100000/dirs:2000: cold walk vs plain enumeration", "BM_WineWalk_Cold/files:100000/dirs:2000",
+     "BM_WineWalk_Plain/files:100000/dirs:2000", None),
+    ("glob walk under Wine, files:100000/dirs:2000: warm walk vs plain enumeration", "BM_WineWalk_Warm/files:100000/dirs:2000",
+     "BM_WineWalk_Plain/files:100000/dirs:2000", None),
+    ("command under Wine, files:100000/dirs:2000: with the glob (warm) vs without", "BM_WineCommand_Glob/files:100000/dirs:2000",
+     "BM_WineCommand_NoGlob/files:100000/dirs:2000", None),
+    ("warm walk under Wine: files x50, directories fixed", "BM_WineWalk_Warm/files:100000/dirs:400",
+     "BM_WineWalk_Warm/files:2000/dirs:400", 50),
+    ("warm walk under Wine: directories x5, files fixed", "BM_WineWalk_Warm/files:100000/dirs:2000",
+     "BM_WineWalk_Warm/files:100000/dirs:400", 5),
+    ("glob walk, snapshot, files:2000/dirs:400: cold vs plain enumeration", "BM_GlobWalk_Cold/files:2000/dirs:400",
+     "BM_GlobWalk_Plain/files:2000/dirs:400", None),
+    ("resolve + plan, snapshot, files:2000/dirs:400: glob (warm) vs without", "BM_ResolvePlan_GlobWarm/files:2000/dirs:400",
+     "BM_ResolvePlan_NoGlob/files:2000/dirs:400", None),
+    ("glob walk, snapshot, files:20000/dirs:400: cold vs plain enumeration", "BM_GlobWalk_Cold/files:20000/dirs:400",
+     "BM_GlobWalk_Plain/files:20000/dirs:400", None),
+    ("resolve + plan, snapshot, files:20000/dirs:400: glob (warm) vs without", "BM_ResolvePlan_GlobWarm/files:20000/dirs:400",
+     "BM_ResolvePlan_NoGlob/files:20000/dirs:400", None),
+    ("glob walk, snapshot, files:100000/dirs:400: cold vs plain enumeration", "BM_GlobWalk_Cold/files:100000/dirs:400",
+     "BM_GlobWalk_Plain/files:100000/dirs:400", None),
+    ("resolve + plan, snapshot, files:100000/dirs:400: glob (warm) vs without", "BM_ResolvePlan_GlobWarm/files:100000/dirs:400",
+     "BM_ResolvePlan_NoGlob/files:100000/dirs:400", None),
+    ("glob walk, snapshot, files:100000/dirs:2000: cold vs plain enumeration", "BM_GlobWalk_Cold/files:100000/dirs:2000",
+     "BM_GlobWalk_Plain/files:100000/dirs:2000", None),
+    ("resolve + plan, snapshot, files:100000/dirs:2000: glob (warm) vs without", "BM_ResolvePlan_GlobWarm/files:100000/dirs:2000",
+     "BM_ResolvePlan_NoGlob/files:100000/dirs:2000", None),
+    ("warm walk, snapshot: files x50, directories fixed", "BM_GlobWalk_Warm/files:100000/dirs:400",
+     "BM_GlobWalk_Warm/files:2000/dirs:400", 50),
+    ("warm walk, snapshot: directories x5, files fixed", "BM_GlobWalk_Warm/files:100000/dirs:2000",
+     "BM_GlobWalk_Warm/files:100000/dirs:400", 5),
 ]
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -101,12 +149,15 @@ def ratio_text(ratio):
 
 def note(case_name, case, base, size_ratio, ratio):
     c, b = case[1], base[1]
+    wine = ""
     if case_name.startswith("BM_Wine"):
-        return f"wall time, median of {int(c.get('iterations', 0))} interleaved rounds"
+        wine = f"wall time, median of {int(c.get('iterations', 0))} interleaved rounds"
+        if not size_ratio:
+            return wine
     if size_ratio:
         k = math.log(ratio) / math.log(size_ratio) if ratio > 0 else 0.0
         verdict = "near-linear" if k <= NEAR_LINEAR_MAX_EXPONENT else "**superlinear**"
-        return f"size ×{size_ratio}: k = {k:.2f}, {verdict}"
+        return f"size ×{size_ratio}: k = {k:.2f}, {verdict}" + (f"; {wine}" if wine else "")
     if "ace_writes" in c:
         return (f"ACE writes {int(c['ace_writes'])} vs {int(b['ace_writes'])} "
                 f"(plan of {int(c.get('planned_aces', 0))} ACEs)")

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,34 @@ enum class NodeKind { missing, file, directory, junction, symlink };
 // How a drive root is attached. Only `local` drives can be sandbox roots.
 enum class DriveType { local, remote, unknown };
 
+// Which directory object a path reaches, and when an entry of it last changed: what a cached
+// directory listing is validated by (docs/resolution.md#glob-expansion-cache).
+struct DirectoryStamp {
+  // Equal for two paths exactly when they reach the same directory object (junction aliases
+  // included): the volume and file id on Windows.
+  std::string identity;
+  // Changes whenever an entry is added to, removed from or renamed in the directory (the
+  // directory's last write time on NTFS). nullopt when the view cannot promise that (a volume
+  // that does not keep directory times, or a time so recent that another change within the
+  // clock's resolution could go unseen): such a listing must never be reused.
+  std::optional<std::int64_t> change_time;
+  friend bool operator==(const DirectoryStamp&, const DirectoryStamp&) = default;
+};
+
+// One entry of a directory listing, with its own kind (a final reparse point not followed).
+struct DirectoryEntry {
+  std::string name;
+  NodeKind kind = NodeKind::file;
+  friend bool operator==(const DirectoryEntry&, const DirectoryEntry&) = default;
+};
+
+// A directory read once: its stamp, taken before the entries were listed (so that a change
+// during the listing shows up as a different stamp next time), and its entries.
+struct DirectoryListing {
+  DirectoryStamp stamp;
+  std::vector<DirectoryEntry> entries;
+};
+
 // Read-only view of a filesystem. Implementations: the Win32 disk (src/win) and
 // SnapshotFileSystem (a JSON snapshot, for tests and `--fs-snapshot`).
 class FileSystemView {
@@ -44,6 +73,15 @@ public:
   virtual std::vector<std::string> list_directory(const WinPath& directory) const = 0;
   // How the drive or share holding `path` is attached.
   virtual DriveType drive_type(const WinPath& path) const = 0;
+
+  // `directory` (following reparse points) read once, entries with their kinds; nullopt if it
+  // is not a directory. The default asks kind() per entry and has no change time (listings
+  // never reused); views that can list kinds in one read override it.
+  virtual std::optional<DirectoryListing> read_directory(const WinPath& directory) const;
+  // Whether `directory` (following reparse points) is still the directory `stamp` was read
+  // from, with no entry added, removed or renamed since: as cheaply as the view can tell, and
+  // false whenever it cannot (always for a stamp without change time). The default: false.
+  virtual bool directory_unchanged(const WinPath& directory, const DirectoryStamp& stamp) const;
 
   // Convenience queries that follow reparse points.
   bool exists(const WinPath& path) const;

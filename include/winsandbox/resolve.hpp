@@ -27,9 +27,14 @@ struct ProfileBinding {
   }
 };
 
+class GlobExpansionCache;
+
 struct ResolveOptions {
   // A proxy enforces network policy: run as the offline identity even if network is enabled.
   bool proxy_enforced = false;
+  // Where deny-read glob expansions persist between commands (include/winsandbox/glob_cache.hpp);
+  // null: every glob is walked afresh. It only ever saves work: the result is the same.
+  const GlobExpansionCache* glob_cache = nullptr;
 };
 
 // Which capability family the restricted token carries.

@@ -34,6 +34,11 @@ public:
   std::optional<WinPath> canonical(const WinPath& path) const override;
   std::vector<std::string> list_directory(const WinPath& directory) const override;
   DriveType drive_type(const WinPath& path) const override;
+  // The identity is the canonical path; the change time is a digest of the entries' names and
+  // kinds, so it changes exactly when NTFS would change the directory's time (an entry added,
+  // removed or renamed) and a second snapshot of a changed disk models the next command.
+  std::optional<DirectoryListing> read_directory(const WinPath& directory) const override;
+  bool directory_unchanged(const WinPath& directory, const DirectoryStamp& stamp) const override;
 
   struct Node {
     NodeKind kind = NodeKind::directory;
@@ -50,10 +55,13 @@ private:
   // The long-name spelling of `path` if its last component is a known 8.3 alias.
   WinPath expand_short_name(WinPath path) const;
   void add_node(const WinPath& path, Node node);
+  void compute_change_times();
+  std::optional<DirectoryStamp> directory_stamp(const WinPath& directory) const;
 
   std::map<WinPath, Node> nodes_;
   std::map<WinPath, std::vector<std::string>> children_;
-  std::map<WinPath, WinPath> short_names_;  // parent\SHORT~1 -> parent\long name
+  std::map<WinPath, std::int64_t> change_times_;  // directories with entries
+  std::map<WinPath, WinPath> short_names_;        // parent\SHORT~1 -> parent\long name
   std::set<char> remote_drives_;
 };
 

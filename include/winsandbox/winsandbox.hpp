@@ -10,6 +10,7 @@
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/fs_view.hpp"
+#include "winsandbox/glob_cache.hpp"
 #include "winsandbox/ipc.hpp"
 #include "winsandbox/legacy_policy.hpp"
 #include "winsandbox/logging.hpp"

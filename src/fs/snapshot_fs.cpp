@@ -1,6 +1,7 @@
 #include "winsandbox/snapshot_fs.hpp"
 
 #include "common/json_cursor.hpp"
+#include "common/text.hpp"
 
 namespace winsandbox {
 namespace {
@@ -87,6 +88,7 @@ SnapshotFileSystem SnapshotFileSystem::from_json(std::string_view json) {
       fs.remote_drives_.insert(*parsed->drive_letter());
     }
   }
+  fs.compute_change_times();
   return fs;
 }
 
@@ -164,6 +166,44 @@ std::vector<std::string> SnapshotFileSystem::list_directory(const WinPath& direc
   if (!resolved) return {};
   const auto it = children_.find(*resolved);
   return it == children_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::optional<DirectoryStamp> SnapshotFileSystem::directory_stamp(const WinPath& directory) const {
+  const auto resolved = canonical(directory);
+  const Node* node = resolved ? find(*resolved) : nullptr;
+  if (!node || node->kind != NodeKind::directory) return std::nullopt;
+  const auto time = change_times_.find(*resolved);
+  return DirectoryStamp{resolved->identity(),
+                        time == change_times_.end() ? kFnv1aOffset >> 1 : time->second};
+}
+
+bool SnapshotFileSystem::directory_unchanged(const WinPath& directory,
+                                             const DirectoryStamp& stamp) const {
+  return stamp.change_time && directory_stamp(directory) == stamp;
+}
+
+std::optional<DirectoryListing> SnapshotFileSystem::read_directory(const WinPath& directory) const {
+  auto stamp = directory_stamp(directory);
+  if (!stamp) return std::nullopt;
+  DirectoryListing listing{std::move(*stamp), {}};
+  const WinPath resolved = *canonical(directory);
+  if (const auto it = children_.find(resolved); it != children_.end()) {
+    for (const auto& name : it->second) {
+      listing.entries.push_back({name, find(resolved.child(name))->kind});
+    }
+  }
+  return listing;
+}
+
+void SnapshotFileSystem::compute_change_times() {
+  for (const auto& [directory, names] : children_) {
+    std::uint64_t digest = kFnv1aOffset;
+    for (const auto& name : names) {
+      const auto kind = static_cast<int>(find(directory.child(name))->kind);
+      digest = fnv1a_64(name + '/' + std::to_string(kind) + '\n', digest);
+    }
+    change_times_.insert_or_assign(directory, static_cast<std::int64_t>(digest >> 1));
+  }
 }
 
 DriveType SnapshotFileSystem::drive_type(const WinPath& path) const {

@@ -1,9 +1,13 @@
 #include "resolve/glob.hpp"
 
 #include <algorithm>
-#include <set>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
+#include "common/log.hpp"
+#include "resolve/glob_cache.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
@@ -317,6 +321,45 @@ bool GlobMatcher::matches(const WinPath& path) const {
   return match_from(names, 0, 0, std::u32string::npos);
 }
 
+// A `**` before the end may match no component (its position also stands for the next one); a
+// trailing `**` needs one, so consuming a name in it also reaches the end.
+GlobMatcher::State GlobMatcher::step(const State& state, const std::u32string& folded_name) const {
+  const std::size_t end = segments_.size();
+  State next(end + 1, 0);
+  for (std::size_t s = 0; s < end; ++s) {
+    if (!state[s]) continue;
+    ++match_steps;
+    if (segments_[s].globstar) {
+      next[s] = 1;
+      if (s + 1 == end) next[end] = 1;
+    } else if (segment_matches(segments_[s], folded_name)) {
+      next[s + 1] = 1;
+    }
+  }
+  for (std::size_t s = 0; s + 1 < end; ++s) {
+    if (next[s] && segments_[s].globstar) next[s + 1] = 1;
+  }
+  return next;
+}
+
+GlobMatcher::State GlobMatcher::state_at(const WinPath& dir) const {
+  State state(segments_.size() + 1, 0);
+  const auto relative = dir.relative_to(root_);
+  if (!relative) return state;
+  state[0] = 1;
+  if (!segments_.empty() && segments_[0].globstar && segments_.size() > 1) state[1] = 1;
+  for (const auto& name : *relative) state = step(state, folded(name));
+  return state;
+}
+
+bool GlobMatcher::child_matches(const State& state, std::string_view name) const {
+  return step(state, folded(name)).back() != 0;
+}
+
+bool GlobMatcher::may_match_below(const State& state) const {
+  return std::any_of(state.begin(), state.end() - 1, [](char on) { return on != 0; });
+}
+
 bool GlobMatcher::matches_every_child_of(const WinPath& dir) const {
   const auto relative = dir.relative_to(root_);
   if (!relative) return false;
@@ -338,37 +381,115 @@ std::optional<std::uint32_t> GlobMatcher::scan_depth(
   return configured ? std::min(*configured, parts) : parts;
 }
 
-std::vector<WinPath> expand_glob(const GlobMatcher& glob,
-                                 std::optional<std::uint32_t> configured_depth,
-                                 const FileSystemView& fs) {
-  const std::optional<std::uint32_t> max_depth = glob.scan_depth(configured_depth);
-  std::vector<WinPath> matches;
-  std::set<WinPath> visited;
-  struct Pending {
-    WinPath path;
-    std::uint32_t depth;
-  };
-  std::vector<Pending> stack{{glob.scan_root(), 0}};
-  while (!stack.empty()) {
-    Pending current = std::move(stack.back());
-    stack.pop_back();
-    if (!fs.exists(current.path)) continue;
-    if (glob.matches(current.path)) matches.push_back(current.path);
-    if (!fs.is_directory(current.path)) continue;
-    const auto canonical = fs.canonical(current.path);
-    if (!canonical || !visited.insert(*canonical).second) continue;
-    if (max_depth && current.depth >= *max_depth) continue;
-    auto names = fs.list_directory(current.path);
-    // Reverse so the depth-first walk visits children in listing order.
-    for (auto it = names.rbegin(); it != names.rend(); ++it) {
-      try {
-        stack.push_back({current.path.child(*it), current.depth + 1});
-      } catch (const Error&) {
-        // A name that is not a valid path component cannot be named by a pattern either.
+namespace {
+
+// One walk of one glob: the directories it read or reused, for the cache.
+class GlobWalk {
+public:
+  GlobWalk(const GlobMatcher& glob, std::optional<std::uint32_t> max_depth,
+           const FileSystemView& fs, const GlobExpansionCache* cache)
+      : glob_(glob),
+        fs_(fs),
+        cache_(cache),
+        key_{glob.pattern(), glob.scan_root(), max_depth},
+        max_depth_(max_depth) {
+    if (!cache_) return;
+    if (auto stored = load_glob_walk(*cache_, key_)) previous_ = std::move(*stored);
+    for (const auto& directory : previous_) by_path_.emplace(directory.path, &directory);
+  }
+
+  std::vector<WinPath> run() {
+    log::TimedStep step("deny-read glob walk " + glob_.pattern());
+    struct Pending {
+      WinPath path;
+      NodeKind kind;
+      std::uint32_t depth;
+    };
+    std::vector<Pending> stack{{glob_.scan_root(), fs_.kind(glob_.scan_root()), 0}};
+    while (!stack.empty()) {
+      Pending current = std::move(stack.back());
+      stack.pop_back();
+      if (current.kind == NodeKind::missing) continue;
+      bool directory = current.kind == NodeKind::directory;
+      if (current.kind == NodeKind::junction || current.kind == NodeKind::symlink) {
+        // The listing says what the link is, not what it reaches: follow it (a dangling link
+        // matches nothing, as before the walk read kinds from listings).
+        if (!fs_.exists(current.path)) continue;
+        directory = fs_.is_directory(current.path);
+      }
+      if (glob_.matches(current.path)) matches_.push_back(current.path);
+      if (!directory || (max_depth_ && current.depth >= *max_depth_)) continue;
+      const GlobMatcher::State state = glob_.state_at(current.path);
+      if (!glob_.may_match_below(state)) continue;
+      const CachedDirectory* listed = list(current.path, state);
+      if (!listed || !visited_.insert(listed->stamp.identity).second) continue;
+      // Reverse so the depth-first walk visits children in listing order.
+      for (auto it = listed->entries.rbegin(); it != listed->entries.rend(); ++it) {
+        stack.push_back({current.path.child(it->name), it->kind, current.depth + 1});
       }
     }
+    if (cache_ && (changed_ || next_.size() != previous_.size())) {
+      std::vector<CachedDirectory> keep;
+      for (const auto& directory : next_) {
+        if (directory.stamp.change_time) keep.push_back(directory);
+      }
+      store_glob_walk(*cache_, key_, keep);
+    }
+    step.set_detail(fmt::format("{} directories read, {} reused from the cache, {} matches", read_,
+                                next_.size() - read_, matches_.size()));
+    return std::move(matches_);
   }
-  return matches;
+
+private:
+  // `directory` as listed now: reused from the stored walk when its stamp is unchanged, read
+  // otherwise. nullptr if it is no longer a directory.
+  const CachedDirectory* list(const WinPath& directory, const GlobMatcher::State& state) {
+    if (const auto it = by_path_.find(directory); it != by_path_.end()) {
+      if (fs_.directory_unchanged(directory, it->second->stamp)) {
+        next_.push_back(*it->second);
+        return &next_.back();
+      }
+    }
+    auto listing = fs_.read_directory(directory);
+    if (!listing) return nullptr;
+    ++read_;
+    changed_ = true;
+    CachedDirectory fresh{directory, std::move(listing->stamp), {}};
+    for (auto& entry : listing->entries) {
+      if (entry.kind == NodeKind::missing) continue;
+      // A file that does not match now never will (the pattern is part of the cache key).
+      if (entry.kind == NodeKind::file && !glob_.child_matches(state, entry.name)) continue;
+      try {
+        (void)directory.child(entry.name);
+      } catch (const Error&) {
+        continue;  // not a valid path component: no pattern can name it
+      }
+      fresh.entries.push_back(std::move(entry));
+    }
+    next_.push_back(std::move(fresh));
+    return &next_.back();
+  }
+
+  const GlobMatcher& glob_;
+  const FileSystemView& fs_;
+  const GlobExpansionCache* cache_;
+  GlobWalkKey key_;
+  std::optional<std::uint32_t> max_depth_;
+  std::vector<CachedDirectory> previous_;
+  std::unordered_map<WinPath, const CachedDirectory*> by_path_;
+  std::deque<CachedDirectory> next_;         // stable addresses
+  std::unordered_set<std::string> visited_;  // directory identities
+  std::vector<WinPath> matches_;
+  std::size_t read_ = 0;
+  bool changed_ = false;
+};
+
+}  // namespace
+
+std::vector<WinPath> expand_glob(const GlobMatcher& glob,
+                                 std::optional<std::uint32_t> configured_depth,
+                                 const FileSystemView& fs, const GlobExpansionCache* cache) {
+  return GlobWalk(glob, glob.scan_depth(configured_depth), fs, cache).run();
 }
 
 }  // namespace winsandbox

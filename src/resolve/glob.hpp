@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "winsandbox/fs_view.hpp"
+#include "winsandbox/glob_cache.hpp"
 #include "winsandbox/path.hpp"
 
 namespace winsandbox {
@@ -31,6 +32,16 @@ public:
   static GlobMatcher compile(std::string_view pattern);
 
   bool matches(const WinPath& path) const;
+  // Where matching stands after `dir`'s components: the pattern read as an automaton over
+  // components, one flag per segment position (the last: the whole pattern matched). A walk
+  // computes it once per directory and then matches each entry's name against it.
+  using State = std::vector<char>;
+  State state_at(const WinPath& dir) const;
+  // matches(dir\name) for the `dir` of `state`, without building the path.
+  bool child_matches(const State& state, std::string_view name) const;
+  // Whether some path strictly below `dir` could match: false lets a walk skip listing `dir`.
+  bool may_match_below(const State& state) const;
+  bool may_match_below(const WinPath& dir) const { return may_match_below(state_at(dir)); }
   // Whether the pattern matches every possible name directly below `dir` (`C:\*`, `C:\**`):
   // a deny of it leaves nothing under `dir` readable.
   bool matches_every_child_of(const WinPath& dir) const;
@@ -58,6 +69,7 @@ public:
 private:
   GlobMatcher(std::string pattern, WinPath root, WinPath scan_root, std::vector<Segment> segments,
               std::size_t literal_prefix_segments);
+  State step(const State& state, const std::u32string& folded_name) const;
   // `arbitrary_index` names a position standing for "any name at all" (npos: none).
   bool match_from(const std::vector<std::u32string>& names, std::size_t name_index,
                   std::size_t segment_index, std::size_t arbitrary_index) const;
@@ -77,9 +89,14 @@ std::uint64_t glob_match_steps_on_this_thread() noexcept;
 // matches, in scan order, without following the same directory twice (junction cycles). The
 // walk descends at most `glob.scan_depth(configured_depth)` levels below the scan root: a
 // pattern without `**` never lists deeper than its own components (`C:\*.env` lists `C:\`
-// only), whatever depth is configured.
+// only), whatever depth is configured; nor does it list a directory below which the pattern
+// cannot match. Each directory is read once (FileSystemView::read_directory: the entries come
+// with their kinds); only links cost a lookup more. With a `cache`, a directory whose stamp is
+// unchanged since the stored walk is not read again: a walk of an unchanged tree costs one
+// stamp per directory (docs/resolution.md#glob-expansion-cache).
 std::vector<WinPath> expand_glob(const GlobMatcher& glob,
                                  std::optional<std::uint32_t> configured_depth,
-                                 const FileSystemView& fs);
+                                 const FileSystemView& fs,
+                                 const GlobExpansionCache* cache = nullptr);
 
 }  // namespace winsandbox

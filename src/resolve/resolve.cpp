@@ -266,7 +266,8 @@ std::vector<WritableRoot> writable_roots(const ConcreteEntries& concrete,
 std::vector<WinPath> deny_read_paths(const ConcreteEntries& concrete,
                                      const std::vector<GlobMatcher>& globs,
                                      std::optional<std::uint32_t> max_depth,
-                                     const WinPath& command_cwd, const FileSystemView& fs) {
+                                     const WinPath& command_cwd, const FileSystemView& fs,
+                                     const GlobExpansionCache* cache) {
   UniquePaths paths;
   for (const auto& entry : concrete.entries()) {
     // `:root = deny` is what "restricted" means anyway; listing it would erase every grant.
@@ -274,7 +275,7 @@ std::vector<WinPath> deny_read_paths(const ConcreteEntries& concrete,
     if (!concrete.can_read(entry.path)) paths.add(entry.path);
   }
   for (const auto& glob : globs) {
-    for (const auto& match : expand_glob(glob, max_depth, fs)) paths.add(match);
+    for (const auto& match : expand_glob(glob, max_depth, fs, cache)) paths.add(match);
   }
   return std::move(paths).release();
 }
@@ -369,7 +370,8 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
       .include_platform_defaults = !full_read && includes_platform_defaults(bound),
       .readable_roots = std::move(readable).release(),
       .writable_roots = std::move(roots),
-      .deny_read = deny_read_paths(concrete, globs, file_system.glob_scan_max_depth, cwd, fs),
+      .deny_read = deny_read_paths(concrete, globs, file_system.glob_scan_max_depth, cwd, fs,
+                                   options.glob_cache),
       .acl = std::move(acl),
       .bound_entries = std::move(bound_entries),
       .deny_read_globs = patterns,

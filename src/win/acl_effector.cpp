@@ -7,6 +7,7 @@
 #include <aclapi.h>
 #include <sddl.h>
 
+#include "common/text.hpp"
 #include "plan/acl_state.hpp"
 #include "win/long_path.hpp"
 #include "win/named_mutex.hpp"
@@ -435,11 +436,7 @@ AclApplyOutcome apply_acl_operations(const std::vector<AclOperation>& operations
 
 std::string acl_mutex_name(const std::filesystem::path& sandbox_home) {
   // FNV-1a over the case-folded UTF-8 path: mutex names may not contain `\`.
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : fold_case(path_to_utf8(sandbox_home))) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
+  const std::uint64_t hash = fnv1a_64(fold_case(path_to_utf8(sandbox_home)));
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
   return std::string("Local\\winsandbox-acl-") + hex;

@@ -33,6 +33,7 @@ struct Target {
 
 const Target kTargets[] = {
     {"fuzz_command_line", check_command_line, 10},
+    {"fuzz_glob_cache", check_glob_cache, 10},
     {"fuzz_ipc_frame", check_ipc_frames, 10},
     {"fuzz_policy_string", check_policy_string, 10},
     {"fuzz_profile_json", check_profile_json, 10},

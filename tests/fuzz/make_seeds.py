@@ -267,6 +267,56 @@ def runner_frame_seeds():
     return seeds
 
 
+def glob_cache_seeds():
+    env, ids, pem = "C:\\repo\\**\\*.env", "C:\\repo\\*\\id_*", "\\\\server\\share\\**\\*.pem"
+    empty_time = 0xcbf29ce484222325 >> 1  # the snapshot's change time of an empty directory
+
+    def d(path, time, *entries, identity=None):
+        return {"path": path, "identity": path.upper() if identity is None else identity, "change_time": time,
+                "entries": [list(e) for e in entries]}
+
+    def doc(pattern, max_depth, *directories, version=1):
+        return dumps({"version": version, "pattern": pattern, "max_depth": max_depth,
+                      "directories": list(directories)})
+
+    walk = [d("C:\\repo", 11, ("a", "dir"), ("b", "dir"), ("empty", "dir"), ("link", "junction")),
+            d("C:\\repo\\a", 12, ("one.env", "file")),
+            d("C:\\repo\\b", 13, ("c", "dir")),
+            d("C:\\repo\\b\\c", 14, ("two.env", "file")),
+            d("C:\\repo\\empty", empty_time)]
+    seeds = {
+        "0_walk": "0" + doc(env, None, *walk),
+        "0_empty_dir_forged": "0" + doc(env, None, d("C:\\repo\\empty", empty_time,
+                                                     ("ghost.env", "file"), ("deeper", "dir"))),
+        "0_no_directories": "0" + doc(env, None),
+        "1_walk": "1" + doc(env, 1, *walk[:2]),
+        "2_walk": "2" + doc(ids, 2, d("C:\\repo", 11, ("b", "dir"), ("link", "junction")),
+                            d("C:\\repo\\b", 13, ("c", "dir"), ("id_rsa", "file"))),
+        "3_walk": "3" + doc(pem, None, d("\\\\server\\share", 21, ("x", "dir")),
+                            d("\\\\server\\share\\x", 22, ("k.pem", "file"), ("l", "symlink"))),
+        "0_foreign_pattern": "0" + doc(ids, 2, *walk[:1]),
+        "1_foreign_depth": "1" + doc(env, None, *walk[:1]),
+        "0_version_2": "0" + doc(env, None, version=2),
+        "0_version_0": "0" + doc(env, None, version=0),
+        "0_outside_root": "0" + doc(env, None, d("C:\\other", 1)),
+        "0_relative_path": "0" + doc(env, None, d("repo", 1)),
+        "0_name_separator": "0" + doc(env, None, d("C:\\repo", 1, ("a\\b", "dir"))),
+        "0_name_dot_dot": "0" + doc(env, None, d("C:\\repo", 1, ("..", "dir"))),
+        "0_name_trailing_dot": "0" + doc(env, None, d("C:\\repo", 1, ("a.", "file"))),
+        "0_unknown_kind": "0" + doc(env, None, d("C:\\repo", 1, ("a", "pipe"))),
+        "0_listed_twice": "0" + doc(env, None, walk[1], d("c:\\REPO\\A", 3)),
+        "0_empty_identity": "0" + doc(env, None, d("C:\\repo", 1, identity="")),
+        "0_float_time": "0" + doc(env, None, d("C:\\repo", 1.5)),
+        "0_huge_time": "0" + doc(env, None, d("C:\\repo", 2 ** 64)),
+        "0_not_json": "0{\"version\":1,",
+        "0_unknown_field": "0" + doc(env, None)[:-1] + ',"extra":1}',
+        "0_duplicate_pattern": "0" + doc(env, None).replace('"pattern"', '"pattern":"x","pattern"', 1),
+    }
+    for name, text in hostile_json_seeds(lambda v: doc(env, None)[:-1] + ',"x":' + v + "}").items():
+        seeds["0_" + name] = "0" + text
+    return seeds
+
+
 TARGETS = {
     "fuzz_profile_json": profile_seeds,
     "fuzz_policy_string": policy_seeds,
@@ -275,6 +325,7 @@ TARGETS = {
     "fuzz_command_line": command_line_seeds,
     "fuzz_snapshot_resolve": snapshot_seeds,
     "fuzz_runner_frames": runner_frame_seeds,
+    "fuzz_glob_cache": glob_cache_seeds,
 }
 
 

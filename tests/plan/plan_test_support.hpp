@@ -1,15 +1,15 @@
-// Shared by the plan tests: a deterministic RandomSource and a scratch directory.
+// Shared by the plan tests: a deterministic RandomSource and a scratch directory
+// (tests/scratch_dir.hpp).
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <ostream>
-#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "../scratch_dir.hpp"
 #include "plan/acl_state.hpp"
 #include "plan/random_source.hpp"
 #include "winsandbox/acl_plan.hpp"
@@ -84,28 +84,6 @@ inline ResolvedPermissions empty_resolved(std::string_view cwd) {
                              .deny_read_globs = {},
                              .warnings = {}};
 }
-
-// A fresh empty directory under the system temp directory, removed afterwards.
-class ScratchDir {
-public:
-  ScratchDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device device;
-    path_ = std::filesystem::temp_directory_path() /
-            ("winsandbox-plan-test-" + std::to_string(device()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
-private:
-  std::filesystem::path path_;
-};
 
 }  // namespace winsandbox::testing
 

@@ -232,6 +232,14 @@ TEST(Glob, RandomPatternsAgreeWithNaiveBacktracking) {
       const bool expected = ref_path(segments, 0, names, 0);
       matched_count += expected ? 1 : 0;
       ASSERT_EQ(glob.matches(p(path)), expected) << pattern << " vs " << path;
+      // What the walk asks instead: the parent's state, then the last name.
+      if (const auto parent = p(path).parent()) {
+        ASSERT_EQ(glob.child_matches(glob.state_at(*parent), p(path).filename()), expected)
+            << pattern << " vs " << path << " (as a child)";
+        if (expected) {
+          ASSERT_TRUE(glob.may_match_below(*parent)) << pattern << " below " << parent->str();
+        }
+      }
     }
   }
   EXPECT_GT(matched_count, 500);  // the random cases exercise matches, not only misses

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "counting_view.hpp"
 #include "resolve/glob.hpp"
 #include "snapshot_builder.hpp"
 #include "test_support.hpp"
@@ -240,28 +241,7 @@ TEST(HostileTemp, TempBesideTheMetadataIsStillWritable) {
 
 // ---- Non-recursive deny globs have a fixed depth ----------------------------------------------
 
-// Counts list_directory calls per directory.
-class CountingView final : public FileSystemView {
-public:
-  explicit CountingView(const FileSystemView& inner) : inner_(inner) {}
-  NodeKind kind(const WinPath& path) const override { return inner_.kind(path); }
-  std::optional<std::string> read_small_file(const WinPath& path,
-                                             std::size_t max_bytes) const override {
-    return inner_.read_small_file(path, max_bytes);
-  }
-  std::optional<WinPath> canonical(const WinPath& path) const override {
-    return inner_.canonical(path);
-  }
-  std::vector<std::string> list_directory(const WinPath& directory) const override {
-    ++listed[directory.str()];
-    return inner_.list_directory(directory);
-  }
-  DriveType drive_type(const WinPath& path) const override { return inner_.drive_type(path); }
-  mutable std::map<std::string, int> listed;
-
-private:
-  const FileSystemView& inner_;
-};
+using testing::CountingView;
 
 TEST(HostileGlobDepth, DriveLevelPatternListsOnlyTheDriveRoot) {
   const auto snapshot =

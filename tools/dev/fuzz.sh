@@ -32,8 +32,8 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-all_targets=(fuzz_command_line fuzz_ipc_frame fuzz_policy_string fuzz_profile_json
-             fuzz_snapshot_resolve fuzz_win_path)
+all_targets=(fuzz_command_line fuzz_glob_cache fuzz_ipc_frame fuzz_policy_string
+             fuzz_profile_json fuzz_runner_frames fuzz_snapshot_resolve fuzz_win_path)
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
 build_dir="$WS_ROOT/build/fuzz"
@@ -41,7 +41,8 @@ ws_log "configure + build: fuzz (${targets[*]})"
 cmake --preset fuzz -S "$WS_ROOT" >/dev/null
 cmake --build --preset fuzz -j "${WS_JOBS:-$(nproc)}" --target "${targets[@]}"
 
-# Dictionary per target (tests/fuzz/dict); the IPC target gets JSON and IPC tokens.
+# Dictionary per target (tests/fuzz/dict); the IPC and glob cache targets get JSON and their own
+# tokens.
 dictionary_for() {
   local dict="$WS_ROOT/tests/fuzz/dict"
   case $1 in
@@ -49,6 +50,9 @@ dictionary_for() {
     fuzz_ipc_frame | fuzz_runner_frames)
       cat "$dict/json.dict" "$dict/ipc.dict" >"$build_dir/ipc_combined.dict"
       echo "$build_dir/ipc_combined.dict" ;;
+    fuzz_glob_cache)
+      cat "$dict/json.dict" "$dict/glob_cache.dict" >"$build_dir/glob_cache_combined.dict"
+      echo "$build_dir/glob_cache_combined.dict" ;;
     fuzz_win_path) echo "$dict/path.dict" ;;
     fuzz_command_line) echo "$dict/command_line.dict" ;;
   esac
