@@ -4,6 +4,7 @@
 // the launch is the production path. What the runner does with hostile first frames, and the
 // pipes' client check, are tested on the runner and the channel directly. Enforcement by the
 // sandbox account (deny-read, network) is windows-smoke (smoke_enforcement_test.cpp).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -241,6 +242,63 @@ TEST_F(ElevatedTest, SessionOnAPseudoConsoleRoundTrip) {
   EXPECT_NE(seen.find("got[hello tty]"), std::string::npos) << seen;
   session.write_stdin("exit 7\n");
   EXPECT_EQ(session.wait(milliseconds(30000)), std::optional<std::int32_t>(7));
+}
+
+// The binding rule (docs/architecture.md#binding-rule) on the elevated path: profile cwd W,
+// command cwd W\sub, an extra writable root. The spawn request, the setup inputs and the
+// capability SIDs come from W, never from the command cwd; the runner, which re-resolves with
+// the request's binding and refuses SIDs it would not give, runs the command from W\sub for
+// both a capture and a session.
+TEST_F(ElevatedTest, BindsTheProfileCwdNotTheCommandCwd) {
+  testing::ScratchDir scratch;
+  std::filesystem::create_directories(workspace.path() / "sub");
+  std::string scratch_json;
+  for (const char c : win::to_utf8(scratch.path().wstring())) {
+    if (c == '\\') scratch_json += '\\';
+    scratch_json += c;
+  }
+  const PermissionProfile profile = profile_from_json(
+      R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
+      R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
+      R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"},)"
+      R"({"path":{"type":"path","path":")" +
+      scratch_json + R"("},"access":"write"}]},"network":"restricted"})");
+  const WinPath w = workspace_path();
+  const WinPath sub = win_path_of(workspace.path() / "sub");
+  const ProfileBinding binding = ProfileBinding::for_profile_cwd(w);
+  const std::vector<std::string> command = {win::test::helper_path("exit_code").str(), "0"};
+  const Environment env = win::test::base_environment();
+  const auto prepare = [&](const WinPath& cwd) {
+    const std::string cwd_text = cwd.str();
+    return win::prepare_elevated_launch({profile, binding, command, cwd_text, env, home.path()}, {},
+                                        {});
+  };
+
+  const win::ElevatedLaunch from_sub = prepare(sub);
+  const win::ElevatedLaunch from_w = prepare(w);
+  EXPECT_EQ(from_sub.request.permission_profile_cwd, w.str());
+  EXPECT_FALSE(from_sub.request.workspace_roots.has_value());
+  EXPECT_EQ(from_sub.request.cwd, sub.str());
+  EXPECT_EQ(from_sub.request.cap_sids, from_w.request.cap_sids);
+  EXPECT_FALSE(from_sub.request.cap_sids.empty());
+  EXPECT_EQ(from_sub.setup_request.workspace_roots, std::vector<WinPath>{w});
+  EXPECT_EQ(from_sub.setup_request.write_roots, from_w.setup_request.write_roots);
+  const auto& writes = from_sub.setup_request.write_roots;
+  EXPECT_NE(std::find(writes.begin(), writes.end(), w), writes.end());
+  EXPECT_NE(std::find(writes.begin(), writes.end(), win_path_of(scratch.path())), writes.end());
+  EXPECT_EQ(std::find(writes.begin(), writes.end(), sub), writes.end());
+
+  ElevatedProfileCaptureRequest capture = request("exit_code", {"4"});
+  capture.capture.profile = profile;
+  capture.capture.cwd = sub.str();
+  const CaptureResult result = run_capture_for_permission_profile_elevated(capture);
+  EXPECT_EQ(result.exit_code, 4) << result.stderr_bytes;
+
+  ElevatedProfileSessionRequest session = session_request("exit_code", {"5"});
+  session.session.profile = profile;
+  session.session.cwd = sub.str();
+  Session running = spawn_session_for_permission_profile_elevated(session);
+  EXPECT_EQ(running.wait(milliseconds(30000)), std::optional<std::int32_t>(5));
 }
 
 // --- the runner itself ---------------------------------------------------------------------

@@ -40,7 +40,9 @@ SetupRequestOptions setup_options(const ElevatedSetupOverrides& setup) {
 std::unique_ptr<RunnerLauncher> choose_launcher(const WinPath& sandbox_home,
                                                 std::vector<std::string>& warnings) {
   if (direct_runner_launch_selected()) {
-    log::warn("{}", kDirectRunnerWarning);
+    // The warning reaches the caller through the result (the CLI prints it); the log only notes
+    // the choice, so a CLI user does not read it twice.
+    log::info("elevated: direct runner launch selected (WINSANDBOX_TEST_RUNNER_LAUNCH=direct)");
     warnings.emplace_back(kDirectRunnerWarning);
     return make_direct_runner_launcher();
   }
