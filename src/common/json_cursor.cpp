@@ -156,10 +156,14 @@ private:
     for (std::size_t i = 1; i < open_.size(); ++i) {
       const Json& parent = *open_[i - 1];
       // The child being built is always its parent's last element.
+      // Appended piece by piece: `"." + std::string&&` trips GCC 12's -Wrestrict at -O3.
       if (parent.is_array()) {
-        path += "[" + std::to_string(parent.size() - 1) + "]";
+        path += '[';
+        path += std::to_string(parent.size() - 1);
+        path += ']';
       } else {
-        path += "." + bounded(parent.get_ref<const Json::object_t&>().back().first);
+        path += '.';
+        path += bounded(parent.get_ref<const Json::object_t&>().back().first);
       }
     }
     return path;
