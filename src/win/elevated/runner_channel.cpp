@@ -9,7 +9,10 @@
 namespace winsandbox::win {
 namespace {
 
-constexpr DWORD kPipeBufferBytes = 64 * 1024;
+// The runner's output pipe holds a megabyte, so the runner rarely waits for this process to
+// read (output frames are up to ~87 KiB each); its input pipe carries small control frames.
+constexpr DWORD kOutputPipeBufferBytes = 1024 * 1024;
+constexpr DWORD kInputPipeBufferBytes = 64 * 1024;
 
 // "D:P(A;;GA;;;<sid>)...": protected (nothing inherited), GENERIC_ALL for each client only.
 UniqueSecurityDescriptor client_only_descriptor(const std::vector<Sid>& clients) {
@@ -26,13 +29,13 @@ UniqueSecurityDescriptor client_only_descriptor(const std::vector<Sid>& clients)
   return UniqueSecurityDescriptor(descriptor);
 }
 
-UniqueHandle create_server_end(const std::wstring& name, DWORD direction,
+UniqueHandle create_server_end(const std::wstring& name, DWORD direction, DWORD buffer_bytes,
                                PSECURITY_DESCRIPTOR descriptor) {
   SECURITY_ATTRIBUTES attributes{sizeof(attributes), descriptor, FALSE};
   UniqueHandle pipe(CreateNamedPipeW(
       name.c_str(), direction | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
       PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS,
-      /*nMaxInstances=*/1, kPipeBufferBytes, kPipeBufferBytes, /*nDefaultTimeOut=*/0, &attributes));
+      /*nMaxInstances=*/1, buffer_bytes, buffer_bytes, /*nDefaultTimeOut=*/0, &attributes));
   if (!pipe) throw_last_error("CreateNamedPipeW(" + to_utf8(name) + ")");
   return pipe;
 }
@@ -97,8 +100,10 @@ RunnerChannel RunnerChannel::create(const std::vector<Sid>& clients) {
   const std::wstring base = to_wide("\\\\.\\pipe\\winsandbox-runner-" + random_hex(16));
   channel.input_name_ = base + L"-in";
   channel.output_name_ = base + L"-out";
-  channel.input_ = create_server_end(channel.input_name_, PIPE_ACCESS_OUTBOUND, descriptor.get());
-  channel.output_ = create_server_end(channel.output_name_, PIPE_ACCESS_INBOUND, descriptor.get());
+  channel.input_ = create_server_end(channel.input_name_, PIPE_ACCESS_OUTBOUND,
+                                     kInputPipeBufferBytes, descriptor.get());
+  channel.output_ = create_server_end(channel.output_name_, PIPE_ACCESS_INBOUND,
+                                      kOutputPipeBufferBytes, descriptor.get());
   return channel;
 }
 

@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -57,34 +59,89 @@ UniqueHandle open_pipe(const std::wstring& name, DWORD access) {
   return pipe;
 }
 
-// Frames to the parent; the child's output arrives on the session's reader thread while the
-// main thread sends spawn_ready and exit.
+// Frames to the parent, written by a thread of their own. The child's output is encoded on the
+// session's reader thread and queued, so reading the child, encoding and writing to the parent
+// overlap instead of taking turns (docs/elevated.md#runner-frame-loop). The queue holds at most
+// kQueuedBytes; beyond that send() waits, which slows the child and never drops its output.
+// Frames leave in the order they were sent: `exit` after all output.
 class ParentLink {
 public:
-  explicit ParentLink(HANDLE pipe) : bytes_(pipe, "runner output pipe"), frames_(bytes_) {}
+  static constexpr std::size_t kQueuedBytes = 4 * 1024 * 1024;
+
+  explicit ParentLink(HANDLE pipe)
+      : bytes_(pipe, "runner output pipe"), writer_([this] { write_loop(); }) {}
+  ParentLink(const ParentLink&) = delete;
+  ParentLink& operator=(const ParentLink&) = delete;
+  ~ParentLink() { finish(); }
 
   // False once the parent is gone (a write failed); nothing more is sent then.
   bool send(const IpcMessage& message) noexcept {
-    const std::lock_guard lock(mutex_);
-    if (gone_) return false;
+    std::string frame;
     try {
-      frames_.write(message);
-      return true;
+      frame = encode_frame(message);
     } catch (...) {
-      gone_ = true;
       return false;
     }
+    std::unique_lock lock(mutex_);
+    has_room_.wait(lock, [&] {
+      return gone_ || queued_bytes_ == 0 || queued_bytes_ + frame.size() <= kQueuedBytes;
+    });
+    if (gone_ || finishing_) return false;
+    queued_bytes_ += frame.size();
+    queue_.push_back(std::move(frame));
+    has_frames_.notify_one();
+    return true;
   }
   bool gone() {
     const std::lock_guard lock(mutex_);
     return gone_;
   }
+  // Writes out what is queued (unless the parent is gone), then stops the writer thread.
+  void finish() noexcept {
+    {
+      const std::lock_guard lock(mutex_);
+      finishing_ = true;
+    }
+    has_frames_.notify_one();
+    if (writer_.joinable()) writer_.join();
+  }
 
 private:
+  void write_loop() noexcept {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      has_frames_.wait(lock, [&] { return !queue_.empty() || finishing_; });
+      if (queue_.empty()) return;
+      std::string frame = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      bool written = true;
+      try {
+        bytes_.write_all(frame);
+      } catch (...) {
+        written = false;
+      }
+      lock.lock();
+      queued_bytes_ -= frame.size();
+      if (!written) {
+        gone_ = true;
+        queue_.clear();
+        queued_bytes_ = 0;
+      }
+      has_room_.notify_all();
+      if (gone_) return;
+    }
+  }
+
   std::mutex mutex_;
-  PipeByteWriter bytes_;
-  FrameWriter frames_;
+  std::condition_variable has_frames_;
+  std::condition_variable has_room_;
+  std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
   bool gone_ = false;
+  bool finishing_ = false;
+  PipeByteWriter bytes_;
+  std::thread writer_;  // last: starts once everything it uses exists
 };
 
 class SessionControl final : public RunnerChildControl {
