@@ -1,6 +1,7 @@
 #include "win/elevated/pipe_stream.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "win/overlapped_io.hpp"
@@ -18,8 +19,11 @@ void cancel_and_wait(HANDLE pipe, OVERLAPPED& overlapped) noexcept {
 
 }  // namespace
 
-PipeByteReader::PipeByteReader(HANDLE pipe, std::string what)
-    : pipe_(pipe), what_(std::move(what)), event_(make_manual_reset_event()) {}
+PipeByteReader::PipeByteReader(HANDLE pipe, std::string what, std::size_t buffer_bytes)
+    : pipe_(pipe),
+      what_(std::move(what)),
+      event_(make_manual_reset_event()),
+      buffer_(buffer_bytes, '\0') {}
 
 void PipeByteReader::set_idle(std::chrono::milliseconds every, std::function<void()> idle) {
   every_ = every;
@@ -27,6 +31,22 @@ void PipeByteReader::set_idle(std::chrono::milliseconds every, std::function<voi
 }
 
 std::size_t PipeByteReader::read_some(std::span<char> buffer) {
+  if (buffer.empty()) return 0;
+  if (begin_ == end_ && (buffer_.empty() || buffer.size() >= buffer_.size())) {
+    return read_pipe(buffer);  // unbuffered, or a read as large as the buffer: no extra copy
+  }
+  if (begin_ == end_) {
+    begin_ = 0;
+    end_ = read_pipe(std::span<char>(buffer_.data(), buffer_.size()));
+    if (end_ == 0) return 0;
+  }
+  const std::size_t n = std::min(buffer.size(), end_ - begin_);
+  std::memcpy(buffer.data(), buffer_.data() + begin_, n);
+  begin_ += n;
+  return n;
+}
+
+std::size_t PipeByteReader::read_pipe(std::span<char> buffer) {
   OVERLAPPED overlapped{};
   overlapped.hEvent = event_.get();
   ResetEvent(event_.get());

@@ -21,8 +21,11 @@ namespace winsandbox::win {
 // ByteReader over a pipe handle opened with FILE_FLAG_OVERLAPPED (which it does not own).
 class PipeByteReader final : public ByteReader {
 public:
-  // `what` names the pipe in errors ("runner output pipe").
-  PipeByteReader(HANDLE pipe, std::string what);
+  // `what` names the pipe in errors ("runner output pipe"). With `buffer_bytes` > 0 each read
+  // from the pipe asks for up to that much and serves later reads from what came in (one
+  // ReadFile for many small frames); the reader must then be the pipe's only reader for as long
+  // as the stream is read. 0: every read_some is one ReadFile of exactly what was asked.
+  PipeByteReader(HANDLE pipe, std::string what, std::size_t buffer_bytes = 0);
   PipeByteReader(const PipeByteReader&) = delete;
   PipeByteReader& operator=(const PipeByteReader&) = delete;
 
@@ -36,11 +39,17 @@ public:
   std::size_t read_some(std::span<char> buffer) override;
 
 private:
+  // One ReadFile into `buffer`, waiting as set_idle says.
+  std::size_t read_pipe(std::span<char> buffer);
+
   HANDLE pipe_;
   std::string what_;
   UniqueHandle event_;
   std::chrono::milliseconds every_{INFINITE};
   std::function<void()> idle_;
+  std::string buffer_;  // buffer_bytes long; [begin_, end_) not yet handed out
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
 };
 
 // ByteWriter over a pipe handle opened with FILE_FLAG_OVERLAPPED (which it does not own).

@@ -126,9 +126,12 @@ void RunnerChannel::send_raw_for_tests(std::string_view bytes) {
 
 std::optional<IpcMessage> RunnerChannel::receive(std::chrono::milliseconds every,
                                                  const std::function<void()>& idle) {
-  PipeByteReader reader(output_.get(), "runner output pipe");
-  reader.set_idle(every, idle);
-  return FrameReader(reader).read();
+  if (!output_reader_) {
+    output_reader_ = std::make_unique<PipeByteReader>(output_.get(), "runner output pipe",
+                                                      kOutputPipeBufferBytes);
+  }
+  output_reader_->set_idle(every, idle);
+  return FrameReader(*output_reader_).read();
 }
 
 void RunnerChannel::close_input() noexcept {

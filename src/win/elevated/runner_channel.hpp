@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,8 +61,11 @@ private:
 
   std::wstring input_name_;
   std::wstring output_name_;
-  UniqueHandle input_;               // we write
-  UniqueHandle output_;              // we read
+  UniqueHandle input_;   // we write
+  UniqueHandle output_;  // we read
+  // Reads output_ for every receive(): buffered, so what one ReadFile brought in beyond the
+  // current frame is kept for the next.
+  std::unique_ptr<PipeByteReader> output_reader_;
   HANDLE runner_process_ = nullptr;  // not owned; set by connect()
 };
 
