@@ -1,6 +1,8 @@
 // JSON codec of the runner IPC messages (docs/elevated.md#ipc-messages). The envelope is
 // adjacently tagged: {"version":2,"type":<snake_case>,"payload":{...}}.
 #include <limits>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "common/base64.hpp"
@@ -248,6 +250,51 @@ IpcMessage message_from(const std::string& type, const JsonCursor& payload) {
   throw Error(kMalformed, "$.type: unknown message type `" + type + "`");
 }
 
+// Output frames carry all of a command's output, so both directions take a direct path for
+// exactly the form this codec writes: {"version":2,"type":"output","payload":{"data_b64":"…",
+// "stream":"stdout"|"stderr"}}. The encoder writes it without building a document (base64 needs
+// no escaping, so the bytes are those dump_json would give); the decoder recognises it byte for
+// byte and hands anything else — another key order, escapes, invalid base64 — to the general
+// path, which gives the same message or the same error.
+static_assert(kIpcProtocolVersion == 2, "kOutputPrefix spells the protocol version");
+constexpr std::string_view kOutputPrefix =
+    R"({"version":2,"type":"output","payload":{"data_b64":")";
+constexpr std::string_view kStdoutSuffix = R"(","stream":"stdout"}})";
+constexpr std::string_view kStderrSuffix = R"(","stream":"stderr"}})";
+
+std::string output_to_json(const IpcOutput& output) {
+  const std::string_view suffix =
+      output.stream == IpcOutputStream::standard_output ? kStdoutSuffix : kStderrSuffix;
+  const std::string data = base64_encode(output.data);
+  std::string json;
+  json.reserve(kOutputPrefix.size() + data.size() + suffix.size());
+  json.append(kOutputPrefix).append(data).append(suffix);
+  return json;
+}
+
+std::optional<IpcOutput> output_from_canonical_json(std::string_view json) {
+  if (!json.starts_with(kOutputPrefix)) return std::nullopt;
+  IpcOutput output;
+  std::string_view suffix;
+  if (json.ends_with(kStdoutSuffix)) {
+    suffix = kStdoutSuffix;
+    output.stream = IpcOutputStream::standard_output;
+  } else if (json.ends_with(kStderrSuffix)) {
+    suffix = kStderrSuffix;
+    output.stream = IpcOutputStream::standard_error;
+  } else {
+    return std::nullopt;
+  }
+  if (json.size() < kOutputPrefix.size() + suffix.size()) return std::nullopt;
+  const std::string_view data =
+      json.substr(kOutputPrefix.size(), json.size() - kOutputPrefix.size() - suffix.size());
+  // Only base64 symbols decode, so a quote or backslash in `data` falls back too.
+  std::optional<std::string> bytes = base64_decode(data);
+  if (!bytes) return std::nullopt;
+  output.data = std::move(*bytes);
+  return output;
+}
+
 }  // namespace
 
 std::string_view ipc_message_type(const IpcMessage& message) noexcept {
@@ -266,6 +313,7 @@ std::string_view ipc_message_type(const IpcMessage& message) noexcept {
 }
 
 std::string ipc_message_to_json(const IpcMessage& message) {
+  if (const auto* output = std::get_if<IpcOutput>(&message)) return output_to_json(*output);
   Json envelope = Json::object();
   envelope["version"] = kIpcProtocolVersion;
   envelope["type"] = ipc_message_type(message);
@@ -274,6 +322,7 @@ std::string ipc_message_to_json(const IpcMessage& message) {
 }
 
 IpcMessage ipc_message_from_json(std::string_view json) {
+  if (std::optional<IpcOutput> output = output_from_canonical_json(json)) return *std::move(output);
   const Json document = parse_json(json, kMalformed);
   const JsonCursor envelope(document, kMalformed);
   envelope.object();

@@ -142,6 +142,43 @@ TEST(IpcMessage, BinaryPayloadsRoundTripEveryByte) {
   }
 }
 
+// Output frames have a direct path for the exact form the encoder writes (ipc_message.cpp);
+// every other spelling of an output frame, valid or not, must read as the general decoder reads
+// it.
+TEST(IpcMessage, OutputFramesInAnyValidSpellingDecodeAlike) {
+  const IpcMessage hello(IpcOutput{IpcOutputStream::standard_output, "hello"});
+  EXPECT_EQ(ipc_message_to_json(hello),
+            R"({"version":2,"type":"output","payload":{"data_b64":"aGVsbG8=","stream":"stdout"}})");
+  for (
+      const std::string_view json : {
+          R"({"version":2,"type":"output","payload":{"data_b64":"aGVsbG8=","stream":"stdout"}})",
+          R"({"type":"output","version":2,"payload":{"stream":"stdout","data_b64":"aGVsbG8="}})",
+          R"({"version":2,"type":"output","payload":{"data_b64":"aGVs\u0062G8=","stream":"stdout"}})",
+          R"({"version":2,"type":"output","payload":{"data_b64":"aGVsbG8=","stream":"stdout","x":1}})",
+          R"( {"version":2,"type":"output","payload":{"data_b64":"aGVsbG8=","stream":"stdout"}})",
+      }) {
+    SCOPED_TRACE(json);
+    EXPECT_EQ(ipc_message_from_json(json), hello);
+  }
+  const IpcMessage empty_err(IpcOutput{IpcOutputStream::standard_error, ""});
+  EXPECT_EQ(ipc_message_from_json(ipc_message_to_json(empty_err)), empty_err);
+}
+
+TEST(IpcMessage, OutputFramesInTheEncodersFormStillRefuseWhatIsInvalid) {
+  const std::string prefix = R"({"version":2,"type":"output","payload":{"data_b64":")";
+  for (const std::string data : {"aGVsbG8", "aGV=bG8=", "aGVs\"bG8=", "aGVs\\bG8=", "aGVsbG9="}) {
+    SCOPED_TRACE(data);
+    EXPECT_WS_ERROR(ipc_message_from_json(prefix + data + R"(","stream":"stdout"}})"),
+                    ErrorCode::ipc_malformed_message, "");
+  }
+  EXPECT_WS_ERROR(ipc_message_from_json(prefix + R"(aGVsbG8=","stream":"stdin"}})"),
+                  ErrorCode::ipc_malformed_message, "stdin");
+  EXPECT_WS_ERROR(ipc_message_from_json(prefix + R"(aGVsbG8=","stream":"stdout"}} )" + "x"),
+                  ErrorCode::ipc_malformed_message, "");
+  EXPECT_WS_ERROR(ipc_message_from_json(prefix + R"(aGVsbG8=","stream":"stdout"},"payload":{}})"),
+                  ErrorCode::ipc_malformed_message, "");
+}
+
 TEST(IpcMessage, IntegerBoundsAreAccepted) {
   EXPECT_EQ(ipc_message_from_json(
                 R"({"version":2,"type":"spawn_ready","payload":{"process_id":4294967295}})"),
