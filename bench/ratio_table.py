@@ -46,6 +46,8 @@ ROWS = [
      "BM_WineCapture_PlainCreateProcessW", None),
     ("capture under Wine: trivial command, baseline without console",
      "BM_WineCapture_RunCapture", "BM_WineCapture_PlainCreateProcessW_NoConsole", None),
+    ("capture under Wine: 100 MB of stdout, elevated (runner + IPC frames) vs unelevated",
+     "BM_WineCapture100MB_Elevated", "BM_WineCapture100MB_Unelevated", None),
     ("glob walk under Wine, files:2000/dirs:400: cold walk vs plain enumeration", "BM_WineWalk_Cold/files:2000/dirs:400",
      "BM_WineWalk_Plain/files:2000/dirs:400", None),
     ("glob walk under Wine, files:2000/dirs:400: warm walk vs plain enumeration", "BM_WineWalk_Warm/files:2000/dirs:400",

@@ -3,6 +3,7 @@
 #   1. native (preset bench, Release, Google Benchmark): build/bench/bench/winsandbox_bench;
 #   2. under Wine (mingw Release build in build/bench-mingw, its own Wine prefix):
 #      bench_capture_wine.exe, the capture engine vs a plain CreateProcessW capture;
+#      bench_elevated_wine.exe, elevated vs unelevated capture of 100 MB of stdout;
 #      bench_walk_wine.exe, the deny-read glob walk (cold, warm) vs a plain enumeration, and a
 #      command with and without the glob, at 2 000 / 20 000 / 100 000 files;
 #   3. bench/ratio_table.py over both JSON files: each case, its baseline from the same run, and
@@ -56,7 +57,7 @@ if [ "$wine" -eq 1 ]; then
   ws_log "configure + build: bench_capture_wine (mingw Release)"
   cmake --preset mingw -S "$WS_ROOT" -B "$mingw_dir" -DCMAKE_BUILD_TYPE=Release \
     -DWINSANDBOX_BUILD_BENCH=ON -DWINSANDBOX_BUILD_TESTS=OFF -DWINSANDBOX_BUILD_CLI=OFF >/dev/null
-  cmake --build "$mingw_dir" -j "$jobs" --target bench_capture_wine bench_walk_wine
+  cmake --build "$mingw_dir" -j "$jobs" --target bench_capture_wine bench_elevated_wine bench_walk_wine
   # A private prefix: stopping its wineserver afterwards cannot disturb other Wine runs.
   WS_BUILD_ROOT="$mingw_dir" ws_setup_wine
   trap ws_stop_wine EXIT
@@ -64,6 +65,10 @@ if [ "$wine" -eq 1 ]; then
   /usr/lib/wine/wine64 "$mingw_dir/bench/bench_capture_wine.exe" --rounds="$rounds" \
     --benchmark_out="$results/wine.json"
   inputs+=("$results/wine.json")
+  ws_log "benchmarks: elevated vs unelevated capture of 100 MB under Wine"
+  /usr/lib/wine/wine64 "$mingw_dir/bench/bench_elevated_wine.exe" \
+    --benchmark_out="$results/wine-elevated.json"
+  inputs+=("$results/wine-elevated.json")
   ws_log "benchmarks: deny-read glob walk under Wine (trees kept under the prefix's %TEMP%)"
   /usr/lib/wine/wine64 "$mingw_dir/bench/bench_walk_wine.exe" --benchmark_out="$results/wine-walk.json"
   inputs+=("$results/wine-walk.json")
