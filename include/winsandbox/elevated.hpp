@@ -10,13 +10,12 @@
 //
 // How the runner is started (docs/elevated.md#runner-launch):
 //
-// | WINSANDBOX_TEST_RUNNER_LAUNCH | the runner runs as                | needs |
-// |-------------------------------|-----------------------------------|----------------------------|
-// | unset (production)            | the sandbox account               | `winsandbox setup` done: |
-// |                               | (CreateProcessWithLogonW)         | else Error(setup_required)
-// | | `direct`                      | the calling user (a warning is    | nothing; tests and Wine |
-// |                               | logged and returned): read and    | | | | network limits are
-// NOT enforced   |                            |
+// clang-format off
+// | WINSANDBOX_TEST_RUNNER_LAUNCH | the runner runs as                            | needs                                        |
+// |-------------------------------|-----------------------------------------------|----------------------------------------------|
+// | unset (production)            | the sandbox account (CreateProcessWithLogonW) | setup done, else Error(setup_required)       |
+// | `direct`                      | the caller; reads and network NOT confined    | nothing (tests, Wine); a warning is returned |
+// clang-format on
 #pragma once
 
 #include <optional>
@@ -40,6 +39,10 @@ struct ElevatedSetupOverrides {
   // Added to the profile's deny-read paths / read-only subpaths.
   std::vector<std::string> deny_read_paths_override{};
   std::vector<std::string> deny_write_paths_override{};
+  // The host routes the command's traffic through a proxy it enforces: the command runs as the
+  // offline account (loopback proxies only) even when the profile enables the network
+  // (include/winsandbox/resolve.hpp, NetworkIdentity).
+  bool proxy_enforced = false;
 };
 
 struct ElevatedProfileCaptureRequest {

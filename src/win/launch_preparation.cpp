@@ -61,12 +61,13 @@ void validate(const SandboxedCommand& request) {
 
 }  // namespace
 
-ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& request,
-                                          const FileSystemView& fs) {
+ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& request, const FileSystemView& fs,
+                                          const ResolveOptions& options) {
   validate(request);
   const WinPath cwd = command_cwd(request, fs);
   log::TimedStep step("resolve");
-  ResolvedPermissions permissions = resolve(request.profile, request.binding, cwd, request.env, fs);
+  ResolvedPermissions permissions =
+      resolve(request.profile, request.binding, cwd, request.env, fs, options);
   step.set_detail(fmt::format("{} writable root(s), network {}", permissions.writable_roots.size(),
                               permissions.network.blocked ? "blocked" : "enabled"));
   const std::filesystem::path home_path = std::filesystem::absolute(request.sandbox_home);

@@ -49,14 +49,14 @@ struct PreparedLaunch {
 
 // The first step of every backend: the request validated (a workspace root, a sandbox home),
 // the command cwd checked (absolute, an existing directory; empty: the first workspace root),
-// the profile resolved against its binding (a timed log step).
+// the profile resolved against its binding with `options` (a timed log step).
 struct ResolvedCommand {
   ResolvedPermissions resolved;
   WinPath sandbox_home;             // absolute
   std::filesystem::path home_path;  // the same, as a host path
 };
-ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& command,
-                                          const FileSystemView& fs);
+ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& command, const FileSystemView& fs,
+                                          const ResolveOptions& options = {});
 
 // This process's value of environment variable `name` (nullopt when unset).
 std::optional<std::string> host_variable(const wchar_t* name);

@@ -301,6 +301,25 @@ TEST_F(ElevatedTest, BindsTheProfileCwdNotTheCommandCwd) {
   EXPECT_EQ(running.wait(milliseconds(30000)), std::optional<std::int32_t>(5));
 }
 
+// proxy_enforced: a network-enabled profile still runs as the offline account when the host
+// enforces a proxy; without it, as the online one.
+TEST_F(ElevatedTest, ProxyEnforcedAsksForTheOfflineAccount) {
+  const PermissionProfile online = profile_from_legacy_policy(
+      parse_policy_string(R"({"type":"workspace-write","network_access":true})"), workspace_path(),
+      *open_host_file_system());
+  const ProfileBinding binding = ProfileBinding::for_profile_cwd(workspace_path());
+  const std::vector<std::string> command = {win::test::helper_path("exit_code").str(), "0"};
+  const Environment env = win::test::base_environment();
+  const std::string cwd = workspace_path().str();
+  ElevatedSetupOverrides setup;
+  const win::SandboxedCommand sandboxed{online, binding, command, cwd, env, home.path()};
+  EXPECT_EQ(win::prepare_elevated_launch(sandboxed, setup, {}).setup_request.network_identity,
+            NetworkIdentity::online);
+  setup.proxy_enforced = true;
+  EXPECT_EQ(win::prepare_elevated_launch(sandboxed, setup, {}).setup_request.network_identity,
+            NetworkIdentity::offline);
+}
+
 // --- the runner itself ---------------------------------------------------------------------
 
 // A runner started by hand on two pipes the test owns, so it can be fed any bytes.

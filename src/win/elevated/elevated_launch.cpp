@@ -58,7 +58,8 @@ ElevatedLaunch prepare_elevated_launch(const SandboxedCommand& command,
                                        const ElevatedSetupOverrides& setup,
                                        const SpawnRequestOptions& options) {
   const std::unique_ptr<FileSystemView> fs = open_host_file_system();
-  const ResolvedCommand resolved = resolve_sandboxed_command(command, *fs);
+  const ResolvedCommand resolved =
+      resolve_sandboxed_command(command, *fs, {.proxy_enforced = setup.proxy_enforced});
   ElevatedSpawnOverrides overrides{
       .state_directory = resolved.home_path,
       .sid_store_access = SidStoreAccess::read_write,
