@@ -24,10 +24,6 @@
 namespace winsandbox::fuzz {
 namespace {
 
-constexpr std::initializer_list<ErrorCode> kDecodeErrors = {
-    ErrorCode::ipc_malformed_message, ErrorCode::ipc_protocol_mismatch,
-    ErrorCode::ipc_frame_too_large, ErrorCode::ipc_truncated_frame};
-
 // Delivers `bytes` in chunks whose sizes cycle through `chunk_sizes` (0 means "as much as fits").
 class ChunkedReader final : public ByteReader {
 public:
@@ -75,7 +71,7 @@ StreamOutcome read_stream(ByteReader& reader) {
   try {
     while (auto message = frames.read()) outcome.messages.push_back(std::move(*message));
   } catch (const Error& e) {
-    require_documented(e, kDecodeErrors, "FrameReader::read");
+    require_documented(e, kIpcDecodeErrors, "FrameReader::read");
     outcome.error = e.code();
   }
   return outcome;
@@ -108,7 +104,7 @@ void check_ipc_frames(std::string_view input) {
   try {
     check_reencodes(decode_frame(input), input);
   } catch (const Error& e) {
-    require_documented(e, kDecodeErrors, "decode_frame");
+    require_documented(e, kIpcDecodeErrors, "decode_frame");
   }
 
   // 2. The input as an envelope JSON text.

@@ -28,10 +28,6 @@
 namespace winsandbox::fuzz {
 namespace {
 
-constexpr std::initializer_list<ErrorCode> kDecodeErrors = {
-    ErrorCode::ipc_malformed_message, ErrorCode::ipc_protocol_mismatch,
-    ErrorCode::ipc_frame_too_large, ErrorCode::ipc_truncated_frame};
-
 class ViewReader final : public ByteReader {
 public:
   explicit ViewReader(std::string_view bytes) : bytes_(bytes) {}
@@ -127,7 +123,7 @@ void check_runner_frames(std::string_view input) {
       WS_FUZZ_CHECK(decode_frame(encode_frame(request)) == IpcMessage(request),
                     escape_bytes(input));
     } catch (const Error& e) {
-      require_documented(e, kDecodeErrors, "read_spawn_request");
+      require_documented(e, kIpcDecodeErrors, "read_spawn_request");
       // The error frame the runner sends reaches the parent with its code, stage and Windows
       // error intact. The message may quote the hostile input; bytes that are not UTF-8 are
       // replaced on the wire (dump_json), so only an ASCII message must arrive byte for byte.
@@ -161,7 +157,7 @@ void check_runner_frames(std::string_view input) {
   FrameReader frames(reader);
   const RunnerInputEnd end = pump_runner_input(frames, child);
   WS_FUZZ_CHECK(end.error.has_value() != clean_end, escape_bytes(input));
-  if (end.error) require_documented(*end.error, kDecodeErrors, "pump_runner_input");
+  if (end.error) require_documented(*end.error, kIpcDecodeErrors, "pump_runner_input");
   WS_FUZZ_CHECK(child.calls == expected, escape_bytes(input));
   WS_FUZZ_CHECK(!child.calls.empty() && child.calls.back() == "terminate", escape_bytes(input));
 }

@@ -44,6 +44,11 @@ public:
   using std::logic_error::logic_error;
 };
 
+// The codes a frame decoder may fail with (include/winsandbox/ipc.hpp).
+inline constexpr std::initializer_list<ErrorCode> kIpcDecodeErrors = {
+    ErrorCode::ipc_malformed_message, ErrorCode::ipc_protocol_mismatch,
+    ErrorCode::ipc_frame_too_large, ErrorCode::ipc_truncated_frame};
+
 // Rethrows `error` as UndocumentedErrorCode unless its code is one of `documented`.
 void require_documented(const Error& error, std::initializer_list<ErrorCode> documented,
                         std::string_view entry_point);
