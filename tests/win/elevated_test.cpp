@@ -222,6 +222,42 @@ TEST_F(ElevatedTest, SessionTerminateEndsTheCommand) {
   EXPECT_EQ(session.wait(milliseconds(30000)), std::optional<std::int32_t>(1));
 }
 
+// A command that never reads its stdin: the runner blocks feeding it, so it takes no more frames
+// (and the parent's write_stdin blocks too). terminate() must still end the command at once,
+// without waiting behind the stuck write.
+TEST_F(ElevatedTest, SessionTerminateEndsACommandThatNeverReadsItsStdin) {
+  Session session =
+      spawn_session_for_permission_profile_elevated(session_request("sleep", {"60000"}));
+  std::atomic<bool> write_returned{false};
+  std::thread writer([&] {
+    try {
+      session.write_stdin(std::string(8 * 1024 * 1024, 'x'));
+    } catch (const Error&) {
+      // the runner went away under the write: expected
+    }
+    write_returned.store(true);
+  });
+  Sleep(1500);
+  EXPECT_FALSE(write_returned.load()) << "the write did not block: the test proves nothing";
+  const auto started = Clock::now();
+  session.terminate();
+  EXPECT_EQ(session.wait(milliseconds(30000)), std::optional<std::int32_t>(1));
+  EXPECT_LT(Clock::now() - started, kEndsWithin);
+  writer.join();
+  EXPECT_TRUE(win::test::process_is_gone(session.process_id(), milliseconds(10000)));
+}
+
+TEST_F(ElevatedTest, CancellationEndsACommandThatNeverReadsItsStdin) {
+  ElevatedProfileCaptureRequest r = request("sleep", {"60000"});
+  r.capture.stdin_bytes = std::string(8 * 1024 * 1024, 'x');
+  const auto started = Clock::now();
+  r.capture.cancel_requested = [&] { return Clock::now() - started > milliseconds(1500); };
+  const CaptureResult result = run_capture_for_permission_profile_elevated(r);
+  EXPECT_LT(Clock::now() - started, kEndsWithin);
+  EXPECT_TRUE(result.cancelled);
+  EXPECT_EQ(result.exit_code, 1);
+}
+
 TEST_F(ElevatedTest, SessionOnAPseudoConsoleRoundTrip) {
   ElevatedProfileSessionRequest r = session_request("console_echo");
   r.session.tty = true;

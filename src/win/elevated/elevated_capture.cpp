@@ -97,12 +97,15 @@ winsandbox::CaptureResult run_elevated_capture(const ElevatedProfileCaptureReque
     if (!state.cancelled && request.cancel_requested && request.cancel_requested()) {
       state.cancelled = true;
       try {
-        runner.channel().send(IpcTerminate{});
-      } catch (const Error&) {
-        // the runner is gone; the read below sees the end of its pipe
+        runner.channel().send(IpcTerminate{}, kTerminateFrameLimit);
+        const Clock::time_point limit = Clock::now() + kRunnerStopGrace;
+        state.give_up = state.give_up ? std::min(*state.give_up, limit) : limit;
+      } catch (const Error& error) {
+        // The runner is gone, or not taking frames: end it (and with it the command's tree).
+        log::info("cancel: {}; terminating the runner", error.what());
+        state.runner_killed = true;
+        TerminateProcess(runner.runner_process(), kJobKilledExitCode);
       }
-      const Clock::time_point limit = Clock::now() + kRunnerStopGrace;
-      state.give_up = state.give_up ? std::min(*state.give_up, limit) : limit;
     }
     if (state.give_up && Clock::now() >= *state.give_up && !state.runner_killed) {
       // The runner did not end the command in time: ending the runner ends its job.

@@ -75,11 +75,14 @@ std::size_t PipeByteReader::read_pipe(std::span<char> buffer) {
   return read;  // a zero-byte message cannot occur on a byte-mode pipe
 }
 
-PipeByteWriter::PipeByteWriter(HANDLE pipe, std::string what, HANDLE peer_process)
+PipeByteWriter::PipeByteWriter(HANDLE pipe, std::string what, HANDLE peer_process,
+                               std::optional<std::chrono::milliseconds> limit)
     : pipe_(pipe),
       what_(std::move(what)),
       peer_process_(peer_process),
-      event_(make_manual_reset_event()) {}
+      event_(make_manual_reset_event()) {
+  if (limit) deadline_ = std::chrono::steady_clock::now() + *limit;
+}
 
 void PipeByteWriter::write_all(std::string_view bytes) {
   while (!bytes.empty()) {
@@ -94,9 +97,21 @@ void PipeByteWriter::write_all(std::string_view bytes) {
       }
       if (error != ERROR_IO_PENDING) throw win32_error("WriteFile(" + what_ + ")", error);
     }
-    if (peer_process_ != nullptr) {
+    if (peer_process_ != nullptr || deadline_) {
       const HANDLE handles[] = {event_.get(), peer_process_};
-      const DWORD waited = WaitForMultipleObjects(2, handles, FALSE, INFINITE);
+      DWORD wait_ms = INFINITE;
+      if (deadline_) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            *deadline_ - std::chrono::steady_clock::now());
+        wait_ms = static_cast<DWORD>(std::clamp<long long>(left.count(), 0, INFINITE - 1));
+      }
+      const DWORD waited =
+          WaitForMultipleObjects(peer_process_ != nullptr ? 2 : 1, handles, FALSE, wait_ms);
+      if (waited == WAIT_TIMEOUT) {
+        cancel_and_wait(pipe_, overlapped);
+        throw Error(ErrorCode::runner_failed,
+                    "the process reading the " + what_ + " did not take the data in time");
+      }
       if (waited == WAIT_OBJECT_0 + 1) {
         cancel_and_wait(pipe_, overlapped);
         throw Error(ErrorCode::runner_failed,

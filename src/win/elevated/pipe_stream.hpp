@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,8 +57,11 @@ private:
 class PipeByteWriter final : public ByteWriter {
 public:
   // `peer_process` (may be null): the process reading the other end; a write waiting on it ends
-  // with Error(runner_failed) once it has exited.
-  PipeByteWriter(HANDLE pipe, std::string what, HANDLE peer_process = nullptr);
+  // with Error(runner_failed) once it has exited. `limit`: all writes through this writer must
+  // be taken within it, counted from construction, or the one in flight is cancelled and
+  // write_all throws Error(runner_failed) (the stream may then end mid-frame).
+  PipeByteWriter(HANDLE pipe, std::string what, HANDLE peer_process = nullptr,
+                 std::optional<std::chrono::milliseconds> limit = std::nullopt);
   PipeByteWriter(const PipeByteWriter&) = delete;
   PipeByteWriter& operator=(const PipeByteWriter&) = delete;
 
@@ -69,6 +73,7 @@ private:
   HANDLE pipe_;
   std::string what_;
   HANDLE peer_process_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
   UniqueHandle event_;
 };
 

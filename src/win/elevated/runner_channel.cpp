@@ -114,13 +114,22 @@ void RunnerChannel::connect(HANDLE runner_process, DWORD runner_id,
   runner_process_ = runner_process;
 }
 
-void RunnerChannel::send(const IpcMessage& message) {
+void RunnerChannel::send(const IpcMessage& message,
+                         std::optional<std::chrono::milliseconds> limit) {
+  std::unique_lock lock(*send_mutex_, std::defer_lock);
+  if (!limit) {
+    lock.lock();
+  } else if (!lock.try_lock_for(*limit)) {
+    throw Error(ErrorCode::runner_failed,
+                "the runner's input is busy: another frame has been waiting to be taken");
+  }
   if (!input_) throw Error(ErrorCode::runner_failed, "the runner's input is closed");
-  PipeByteWriter writer(input_.get(), "runner input pipe", runner_process_);
+  PipeByteWriter writer(input_.get(), "runner input pipe", runner_process_, limit);
   FrameWriter(writer).write(message);
 }
 
 void RunnerChannel::send_raw_for_tests(std::string_view bytes) {
+  const std::lock_guard lock(*send_mutex_);
   PipeByteWriter(input_.get(), "runner input pipe", runner_process_).write_all(bytes);
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,8 +42,12 @@ public:
   // time runs out, or another process connected (the pipe is then useless: refuse).
   void connect(HANDLE runner_process, DWORD runner_id, std::chrono::milliseconds timeout);
 
-  // Sends one frame; Error(runner_failed) when the runner went away first.
-  void send(const IpcMessage& message);
+  // Sends one frame; frames sent from several threads go out whole, one after the other.
+  // Error(runner_failed) when the runner went away first. With `limit`: also when the frame
+  // could not be sent within it (another send holds the pipe, or the runner stopped reading);
+  // the channel may then hold half a frame, and the caller must end the runner.
+  void send(const IpcMessage& message,
+            std::optional<std::chrono::milliseconds> limit = std::nullopt);
 
   // Raw bytes on the runner's input, framed or not (tests feed the runner hostile input).
   void send_raw_for_tests(std::string_view bytes);
@@ -61,7 +66,9 @@ private:
 
   std::wstring input_name_;
   std::wstring output_name_;
-  UniqueHandle input_;   // we write
+  UniqueHandle input_;  // we write
+  // One frame at a time on input_ (a pointer: the channel moves).
+  std::unique_ptr<std::timed_mutex> send_mutex_ = std::make_unique<std::timed_mutex>();
   UniqueHandle output_;  // we read
   // Reads output_ for every receive(): buffered, so what one ReadFile brought in beyond the
   // current frame is kept for the next.

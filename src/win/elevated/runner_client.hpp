@@ -42,6 +42,10 @@ private:
 
 // How long a runner whose input was closed gets to exit by itself.
 inline constexpr std::chrono::milliseconds kRunnerExitGrace{5000};
+// How long a `terminate` frame may wait to be taken. A runner that does not take it in time is
+// blocked (e.g. feeding stdin to a command that never reads it) and is terminated instead; its
+// job ends the command's tree.
+inline constexpr std::chrono::milliseconds kTerminateFrameLimit{2000};
 
 // Creates the pipes (open to the launcher's account and the caller only), starts `runner` as
 // `winsandbox-runner --pipe-in=… --pipe-out=… --launch=<launcher>` in the request's cwd,

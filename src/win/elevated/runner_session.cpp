@@ -10,6 +10,7 @@
 #include "common/log.hpp"
 #include "win/elevated/elevated_launch.hpp"
 #include "win/elevated/runner_client.hpp"
+#include "win/job.hpp"
 
 namespace winsandbox::win {
 namespace {
@@ -76,13 +77,18 @@ public:
     send_locked(IpcResize{size.rows, size.cols});
   }
 
+  // Not under send_mutex_: a write_stdin blocked on a command that does not read must not
+  // block the terminate too.
   void terminate() override {
-    const std::lock_guard lock(send_mutex_);
     try {
-      send_locked(IpcTerminate{});
-    } catch (const Error&) {
-      // the runner is gone, and its job took the command's tree with it
+      runner_.channel().send(IpcTerminate{}, kTerminateFrameLimit);
+      return;
+    } catch (const Error& error) {
+      // The runner is gone, or not taking frames: end it; its job ends the command's tree.
+      log::info("session terminate: {}; terminating the runner", error.what());
     }
+    hard_terminated_.store(true);
+    TerminateProcess(runner_.runner_process(), kJobKilledExitCode);
   }
 
   std::optional<std::int32_t> wait(std::optional<std::chrono::milliseconds> timeout) override {
@@ -145,7 +151,11 @@ private:
           }
         });
         if (!message) {
-          failure = Error(ErrorCode::runner_failed, "the runner closed its pipe before exit");
+          if (hard_terminated_.load()) {
+            code = static_cast<std::int32_t>(kJobKilledExitCode);  // as a terminate frame ends it
+          } else {
+            failure = Error(ErrorCode::runner_failed, "the runner closed its pipe before exit");
+          }
           break;
         }
         if (const auto* output = std::get_if<IpcOutput>(&*message)) {
@@ -182,7 +192,7 @@ private:
   std::function<void(std::string_view)> on_stderr_;
   std::vector<std::string> warnings_;
 
-  std::mutex send_mutex_;  // one frame at a time on the runner's input
+  std::mutex send_mutex_;  // a write_stdin's frames stay together; guards stdin_closed_
   bool stdin_closed_ = false;
 
   std::mutex state_mutex_;
@@ -193,7 +203,8 @@ private:
   std::optional<std::int32_t> exit_code_;
   std::optional<Error> failure_;
   std::atomic<bool> stop_reading_{false};
-  std::thread reader_;  // last: started once everything it uses exists
+  std::atomic<bool> hard_terminated_{false};  // terminate() ended the runner itself
+  std::thread reader_;                        // last: started once everything it uses exists
 };
 
 }  // namespace
