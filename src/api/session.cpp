@@ -1,11 +1,11 @@
 // The portable part of the session API: the legacy adapter, Session forwarding to its backend's
-// implementation (api/session_impl.hpp), and the refusals off Windows, where no Session can be
+// implementation (win/session_impl.hpp), and the refusals off Windows, where no Session can be
 // made. The Windows implementations are src/win/session.cpp and src/win/elevated/.
 #include "winsandbox/session.hpp"
 
 #include "api/legacy_adapter.hpp"
-#include "api/session_impl.hpp"
 #include "common/log.hpp"
+#include "win/session_impl.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {

@@ -31,6 +31,7 @@ inline constexpr std::string_view kRunnerStageHandshake = "handshake";
 inline constexpr std::string_view kRunnerStageResolve = "resolve";
 inline constexpr std::string_view kRunnerStagePlan = "plan";
 inline constexpr std::string_view kRunnerStageSpawn = "spawn";
+inline constexpr std::string_view kRunnerStageWait = "wait";  // the command ran; waiting failed
 
 // The first frame, which must be a spawn_request. Throws as FrameReader::read
 // (ipc_protocol_mismatch for another version, ...), Error(ipc_truncated_frame) when the stream

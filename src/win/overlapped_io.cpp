@@ -12,6 +12,12 @@ UniqueHandle make_manual_reset_event() {
   return event;
 }
 
+void cancel_io_and_wait(HANDLE handle, OVERLAPPED& overlapped) noexcept {
+  CancelIoEx(handle, &overlapped);
+  DWORD transferred = 0;
+  GetOverlappedResult(handle, &overlapped, &transferred, TRUE);
+}
+
 bool is_pipe_peer_gone(DWORD error) noexcept {
   return error == ERROR_BROKEN_PIPE || error == ERROR_PIPE_NOT_CONNECTED ||
          error == ERROR_NO_DATA || error == ERROR_HANDLE_EOF;
@@ -85,11 +91,7 @@ void OverlappedOperation::finish() noexcept {
 }
 
 void OverlappedOperation::cancel() noexcept {
-  if (pending_) {
-    CancelIoEx(pipe_.get(), &overlapped_);
-    DWORD transferred = 0;
-    GetOverlappedResult(pipe_.get(), &overlapped_, &transferred, TRUE);
-  }
+  if (pending_) cancel_io_and_wait(pipe_.get(), overlapped_);
   finish();
 }
 

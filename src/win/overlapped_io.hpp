@@ -23,6 +23,10 @@ UniqueHandle make_manual_reset_event();
 // writing" for a writer.
 bool is_pipe_peer_gone(DWORD error) noexcept;
 
+// Cancels the operation `overlapped` describes on `handle` and waits until the system has let
+// go of it (its OVERLAPPED and buffer may then be freed).
+void cancel_io_and_wait(HANDLE handle, OVERLAPPED& overlapped) noexcept;
+
 namespace detail {
 
 // The state machine OverlappedReader and OverlappedWriter share: at most one overlapped

@@ -10,7 +10,6 @@
 
 #include <windows.h>
 
-#include "api/session_impl.hpp"
 #include "common/log.hpp"
 #include "plan/tty_input.hpp"
 #include "win/desktop.hpp"
@@ -20,6 +19,7 @@
 #include "win/pipe.hpp"
 #include "win/process_launcher.hpp"
 #include "win/pseudo_console.hpp"
+#include "win/session_impl.hpp"
 #include "win/session_launch.hpp"
 #include "win/win32_error.hpp"
 
@@ -68,12 +68,10 @@ public:
 
   DWORD process_id_ = 0;
 
-  explicit LocalSession(bool tty_mode) : tty(tty_mode) {
-    for (win::UniqueHandle* event : {&stop_event, &reader_done}) {
-      event->reset(CreateEventW(nullptr, TRUE, FALSE, nullptr));
-      if (!*event) win::throw_last_error("CreateEventW");
-    }
-  }
+  explicit LocalSession(bool tty_mode)
+      : tty(tty_mode),
+        stop_event(win::make_manual_reset_event()),
+        reader_done(win::make_manual_reset_event()) {}
 
   ~LocalSession() override {
     try {
@@ -192,8 +190,7 @@ void LocalSession::write_stdin(std::string_view bytes) {
     normalized = normalizer.normalize(bytes);
     bytes = normalized;
   }
-  const win::UniqueHandle event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
-  if (!event) win::throw_last_error("CreateEventW");
+  const win::UniqueHandle event = win::make_manual_reset_event();
   while (!bytes.empty()) {
     OVERLAPPED overlapped{};
     overlapped.hEvent = event.get();

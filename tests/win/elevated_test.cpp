@@ -258,6 +258,19 @@ TEST_F(ElevatedTest, CancellationEndsACommandThatNeverReadsItsStdin) {
   EXPECT_EQ(result.exit_code, 1);
 }
 
+// The terminal size reaches the runner after the start; a command that has already finished by
+// then must not turn the start into a failure.
+TEST_F(ElevatedTest, ATtySessionWhoseCommandEndsAtOnceStillStarts) {
+  for (int round = 0; round < 5; ++round) {
+    // ws_sleep 0 writes nothing (a write to the pseudo console fails under Wine) and exits 0.
+    ElevatedProfileSessionRequest r = session_request("sleep", {"0"});
+    r.session.tty = true;
+    r.session.terminal_size = {30, 100};
+    Session session = spawn_session_for_permission_profile_elevated(r);
+    EXPECT_EQ(session.wait(milliseconds(30000)), std::optional<std::int32_t>(0));
+  }
+}
+
 TEST_F(ElevatedTest, SessionOnAPseudoConsoleRoundTrip) {
   ElevatedProfileSessionRequest r = session_request("console_echo");
   r.session.tty = true;

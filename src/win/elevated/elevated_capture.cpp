@@ -1,6 +1,5 @@
 #include "win/elevated/elevated_capture.hpp"
 
-#include <atomic>
 #include <exception>
 #include <optional>
 #include <thread>
@@ -17,19 +16,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Largest stdin chunk per frame: 1 MiB is 1.4 MiB of base64, far below the frame limit.
-constexpr std::size_t kStdinChunkBytes = 1024 * 1024;
-
 // Sends the capture's stdin on a thread of its own: the runner may be blocked writing output
 // we have not read yet, so reading and writing cannot take turns on one thread.
 class StdinSender {
 public:
-  StdinSender(RunnerConnection& runner, std::string_view bytes) : runner_(runner) {
+  StdinSender(RunnerConnection& runner, std::string_view bytes)
+      : runner_(runner), exceptions_at_start_(std::uncaught_exceptions()) {
     thread_ = std::thread([this, bytes] {
       try {
-        for (std::size_t at = 0; at < bytes.size(); at += kStdinChunkBytes) {
-          runner_.channel().send(IpcStdin{std::string(bytes.substr(at, kStdinChunkBytes))});
-        }
+        send_stdin(runner_.channel(), bytes);
         runner_.channel().send(IpcCloseStdin{});
       } catch (const Error& error) {
         // The runner or the command went away; the output loop reports what happened.
@@ -40,8 +35,8 @@ public:
   // A send in flight ends when the runner exits. After `exit` the runner is exiting: it gets
   // kRunnerExitGrace. When the capture failed it is terminated at once (its job ends the tree).
   ~StdinSender() {
-    const DWORD grace =
-        std::uncaught_exceptions() > 0 ? 0 : static_cast<DWORD>(kRunnerExitGrace.count());
+    const bool failed = std::uncaught_exceptions() > exceptions_at_start_;
+    const DWORD grace = failed ? 0 : static_cast<DWORD>(kRunnerExitGrace.count());
     if (WaitForSingleObject(runner_.runner_process(), grace) != WAIT_OBJECT_0) {
       TerminateProcess(runner_.runner_process(), 1);
     }
@@ -52,6 +47,7 @@ public:
 
 private:
   RunnerConnection& runner_;
+  const int exceptions_at_start_;
   std::thread thread_;
 };
 
@@ -117,22 +113,20 @@ winsandbox::CaptureResult run_elevated_capture(const ElevatedProfileCaptureReque
 
   std::optional<IpcExit> exit;
   while (!exit) {
-    std::optional<IpcMessage> message = runner.channel().receive(kCancelPollInterval, idle);
-    if (!message) {
+    std::optional<CommandFrame> frame =
+        receive_command_frame(runner.channel(), kCancelPollInterval, idle, "a capture");
+    if (!frame) {
       if (state.runner_killed) {
         exit = IpcExit{state.cancelled ? static_cast<std::int32_t>(kJobKilledExitCode)
                                        : kCaptureTimeoutExitCode,
                        !state.cancelled};
         break;
       }
-      DWORD code = 0;
       WaitForSingleObject(runner.runner_process(), static_cast<DWORD>(kRunnerExitGrace.count()));
-      GetExitCodeProcess(runner.runner_process(), &code);
-      throw Error(ErrorCode::runner_failed,
-                  "the runner closed its pipe before sending exit (runner exit code " +
-                      std::to_string(static_cast<std::int32_t>(code)) + ")");
+      throw Error(ErrorCode::runner_failed, "the runner closed its pipe before sending exit (" +
+                                                describe_exit(runner.runner_process()) + ")");
     }
-    if (auto* output = std::get_if<IpcOutput>(&*message)) {
+    if (auto* output = std::get_if<IpcOutput>(&*frame)) {
       if (output->stream == IpcOutputStream::standard_output) {
         stdout_total += output->data.size();
         if (request.on_stdout) request.on_stdout(output->data);
@@ -142,14 +136,8 @@ winsandbox::CaptureResult run_elevated_capture(const ElevatedProfileCaptureReque
         if (request.on_stderr) request.on_stderr(output->data);
         err.append(output->data);
       }
-    } else if (auto* done = std::get_if<IpcExit>(&*message)) {
-      exit = *done;
-    } else if (auto* error = std::get_if<IpcError>(&*message)) {
-      throw error_from_runner(*error);
     } else {
-      throw Error(ErrorCode::runner_failed, "unexpected `" +
-                                                std::string(ipc_message_type(*message)) +
-                                                "` frame from the runner during a capture");
+      exit = std::get<IpcExit>(*frame);
     }
   }
   stdin_sender.reset();

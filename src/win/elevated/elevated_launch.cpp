@@ -1,7 +1,5 @@
 #include "win/elevated/elevated_launch.hpp"
 
-#include <optional>
-
 #include "common/log.hpp"
 #include "win/acl_effector.hpp"
 #include "winsandbox/fs_view.hpp"

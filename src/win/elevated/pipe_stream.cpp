@@ -8,17 +8,6 @@
 #include "win/win32_error.hpp"
 
 namespace winsandbox::win {
-namespace {
-
-// Cancels the operation in flight and waits until the system let go of `overlapped`.
-void cancel_and_wait(HANDLE pipe, OVERLAPPED& overlapped) noexcept {
-  CancelIoEx(pipe, &overlapped);
-  DWORD ignored = 0;
-  GetOverlappedResult(pipe, &overlapped, &ignored, TRUE);
-}
-
-}  // namespace
-
 PipeByteReader::PipeByteReader(HANDLE pipe, std::string what, std::size_t buffer_bytes)
     : pipe_(pipe),
       what_(std::move(what)),
@@ -58,11 +47,18 @@ std::size_t PipeByteReader::read_pipe(std::span<char> buffer) {
   }
   const DWORD slice =
       idle_ ? static_cast<DWORD>(std::clamp<long long>(every_.count(), 1, INFINITE - 1)) : INFINITE;
-  while (WaitForSingleObject(event_.get(), slice) == WAIT_TIMEOUT) {
+  for (;;) {
+    const DWORD waited = WaitForSingleObject(event_.get(), slice);
+    if (waited == WAIT_OBJECT_0) break;
+    if (waited != WAIT_TIMEOUT) {
+      const DWORD error = GetLastError();
+      cancel_io_and_wait(pipe_, overlapped);  // the OVERLAPPED lives on this stack
+      throw win32_error("WaitForSingleObject(" + what_ + ")", error);
+    }
     try {
       idle_();
     } catch (...) {
-      cancel_and_wait(pipe_, overlapped);
+      cancel_io_and_wait(pipe_, overlapped);
       throw;
     }
   }
@@ -108,16 +104,20 @@ void PipeByteWriter::write_all(std::string_view bytes) {
       const DWORD waited =
           WaitForMultipleObjects(peer_process_ != nullptr ? 2 : 1, handles, FALSE, wait_ms);
       if (waited == WAIT_TIMEOUT) {
-        cancel_and_wait(pipe_, overlapped);
+        cancel_io_and_wait(pipe_, overlapped);
         throw Error(ErrorCode::runner_failed,
                     "the process reading the " + what_ + " did not take the data in time");
       }
       if (waited == WAIT_OBJECT_0 + 1) {
-        cancel_and_wait(pipe_, overlapped);
+        cancel_io_and_wait(pipe_, overlapped);
         throw Error(ErrorCode::runner_failed,
                     "the process reading the " + what_ + " exited before it read everything");
       }
-      if (waited != WAIT_OBJECT_0) throw_last_error("WaitForMultipleObjects(" + what_ + ")");
+      if (waited != WAIT_OBJECT_0) {
+        const DWORD error = GetLastError();
+        cancel_io_and_wait(pipe_, overlapped);  // the OVERLAPPED lives on this stack
+        throw win32_error("WaitForMultipleObjects(" + what_ + ")", error);
+      }
     }
     DWORD written = 0;
     if (!GetOverlappedResult(pipe_, &overlapped, &written, TRUE)) {

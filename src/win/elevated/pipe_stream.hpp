@@ -4,7 +4,6 @@
 // cancellation, the peer process exiting); a write gives up when the peer process exits.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <functional>
 #include <optional>

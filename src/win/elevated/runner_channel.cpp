@@ -2,6 +2,7 @@
 
 #include <sddl.h>
 
+#include "win/overlapped_io.hpp"
 #include "win/random.hpp"
 #include "win/unicode.hpp"
 #include "win/win32_error.hpp"
@@ -42,8 +43,7 @@ UniqueHandle create_server_end(const std::wstring& name, DWORD direction, DWORD 
 
 void connect_one(HANDLE pipe, const char* which, HANDLE runner_process, DWORD runner_id,
                  std::chrono::milliseconds timeout) {
-  const UniqueHandle event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
-  if (!event) throw_last_error("CreateEventW");
+  const UniqueHandle event = make_manual_reset_event();
   OVERLAPPED overlapped{};
   overlapped.hEvent = event.get();
   if (!ConnectNamedPipe(pipe, &overlapped)) {
@@ -54,9 +54,8 @@ void connect_one(HANDLE pipe, const char* which, HANDLE runner_process, DWORD ru
           2, handles, FALSE,
           static_cast<DWORD>(std::min<long long>(timeout.count(), INFINITE - 1)));
       if (waited != WAIT_OBJECT_0) {
-        CancelIoEx(pipe, &overlapped);
-        DWORD ignored = 0;
-        GetOverlappedResult(pipe, &overlapped, &ignored, TRUE);
+        const DWORD wait_error = GetLastError();
+        cancel_io_and_wait(pipe, overlapped);
         if (waited == WAIT_OBJECT_0 + 1) {
           DWORD code = 0;
           GetExitCodeProcess(runner_process, &code);
@@ -70,7 +69,7 @@ void connect_one(HANDLE pipe, const char* which, HANDLE runner_process, DWORD ru
                       std::string("connect: the runner did not connect to its ") + which +
                           " pipe within " + std::to_string(timeout.count()) + " ms");
         }
-        throw_last_error("WaitForMultipleObjects(runner connect)");
+        throw win32_error("WaitForMultipleObjects(runner connect)", wait_error);
       }
       DWORD ignored = 0;
       if (!GetOverlappedResult(pipe, &overlapped, &ignored, FALSE)) {
@@ -104,6 +103,8 @@ RunnerChannel RunnerChannel::create(const std::vector<Sid>& clients) {
                                      kInputPipeBufferBytes, descriptor.get());
   channel.output_ = create_server_end(channel.output_name_, PIPE_ACCESS_INBOUND,
                                       kOutputPipeBufferBytes, descriptor.get());
+  channel.output_reader_ = std::make_unique<PipeByteReader>(
+      channel.output_.get(), "runner output pipe", kOutputPipeBufferBytes);
   return channel;
 }
 
@@ -135,10 +136,6 @@ void RunnerChannel::send_raw_for_tests(std::string_view bytes) {
 
 std::optional<IpcMessage> RunnerChannel::receive(std::chrono::milliseconds every,
                                                  const std::function<void()>& idle) {
-  if (!output_reader_) {
-    output_reader_ = std::make_unique<PipeByteReader>(output_.get(), "runner output pipe",
-                                                      kOutputPipeBufferBytes);
-  }
   output_reader_->set_idle(every, idle);
   return FrameReader(*output_reader_).read();
 }

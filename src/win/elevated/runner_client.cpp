@@ -22,14 +22,6 @@ std::vector<Sid> pipe_clients(const RunnerLauncher& launcher) {
   return clients;
 }
 
-std::string exit_code_of(HANDLE process) {
-  DWORD code = 0;
-  if (WaitForSingleObject(process, 0) != WAIT_OBJECT_0 || !GetExitCodeProcess(process, &code)) {
-    return "still running";
-  }
-  return "exit code " + std::to_string(static_cast<std::int32_t>(code));
-}
-
 }  // namespace
 
 Error error_from_runner(const IpcError& error) {
@@ -83,7 +75,7 @@ RunnerConnection start_runner(RunnerLauncher& launcher, const WinPath& runner,
   if (!first) {
     throw Error(ErrorCode::runner_failed,
                 "handshake: the runner closed its pipe before spawn_ready (" +
-                    exit_code_of(runner_handle) + ")");
+                    describe_exit(runner_handle) + ")");
   }
   if (const auto* error = std::get_if<IpcError>(&*first)) throw error_from_runner(*error);
   const auto* ready = std::get_if<IpcSpawnReady>(&*first);
@@ -95,6 +87,27 @@ RunnerConnection start_runner(RunnerLauncher& launcher, const WinPath& runner,
   step.set_detail(fmt::format("launcher {}, runner process {}, command process {}", launcher.name(),
                               runner_id, ready->process_id));
   return connection;
+}
+
+std::optional<CommandFrame> receive_command_frame(RunnerChannel& channel,
+                                                  std::chrono::milliseconds every,
+                                                  const std::function<void()>& idle,
+                                                  std::string_view during) {
+  std::optional<IpcMessage> message = channel.receive(every, idle);
+  if (!message) return std::nullopt;
+  if (auto* output = std::get_if<IpcOutput>(&*message)) return CommandFrame(std::move(*output));
+  if (const auto* exit = std::get_if<IpcExit>(&*message)) return CommandFrame(*exit);
+  if (const auto* error = std::get_if<IpcError>(&*message)) throw error_from_runner(*error);
+  throw Error(ErrorCode::runner_failed, "unexpected `" + std::string(ipc_message_type(*message)) +
+                                            "` frame from the runner during " +
+                                            std::string(during));
+}
+
+void send_stdin(RunnerChannel& channel, std::string_view bytes) {
+  constexpr std::size_t kStdinChunkBytes = 1024 * 1024;
+  for (std::size_t at = 0; at < bytes.size(); at += kStdinChunkBytes) {
+    channel.send(IpcStdin{std::string(bytes.substr(at, kStdinChunkBytes))});
+  }
 }
 
 }  // namespace winsandbox::win

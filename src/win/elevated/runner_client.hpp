@@ -5,6 +5,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <variant>
 
 #include "win/elevated/runner_channel.hpp"
 #include "win/elevated/runner_launcher.hpp"
@@ -17,7 +21,8 @@ namespace winsandbox::win {
 class RunnerConnection {
 public:
   RunnerConnection(RunnerConnection&&) noexcept = default;
-  RunnerConnection& operator=(RunnerConnection&&) noexcept = default;
+  // No move-assignment: it would drop a live runner without finish().
+  RunnerConnection& operator=(RunnerConnection&&) = delete;
   // Closes the runner's input (it ends the child's tree) and gives it kRunnerExitGrace to exit
   // before terminating it.
   ~RunnerConnection();
@@ -58,5 +63,19 @@ RunnerConnection start_runner(RunnerLauncher& launcher, const WinPath& runner,
 // The API error for a runner's `error` frame: its code when it is one of ours (runner_failed
 // otherwise), "runner <stage>: <message>", its Windows error.
 Error error_from_runner(const IpcError& error);
+
+// What the runner sends while its command runs: output, then exit.
+using CommandFrame = std::variant<IpcOutput, IpcExit>;
+// The next such frame (receive's `every` and `idle`), or nullopt when the runner closed its
+// pipe. An `error` frame throws error_from_runner; any other type throws Error(runner_failed)
+// naming `during` ("a capture", "a session").
+std::optional<CommandFrame> receive_command_frame(RunnerChannel& channel,
+                                                  std::chrono::milliseconds every,
+                                                  const std::function<void()>& idle,
+                                                  std::string_view during);
+
+// Sends `bytes` to the command's stdin as stdin frames of at most 1 MiB (1.4 MiB of base64,
+// far below the frame limit); errors as RunnerChannel::send.
+void send_stdin(RunnerChannel& channel, std::string_view bytes);
 
 }  // namespace winsandbox::win

@@ -2,7 +2,6 @@
 
 #include <vector>
 
-#include "common/log.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "win/win32_error.hpp"
@@ -25,12 +24,27 @@ private:
 };
 
 RunnerProcess take(PROCESS_INFORMATION& info) {
-  CloseHandle(info.hThread);  // never resumed or waited on: the runner starts running
+  const UniqueHandle thread(info.hThread);  // never resumed or waited on: the runner runs
   RunnerProcess runner;
   runner.process.reset(info.hProcess);
   runner.process_id = info.dwProcessId;
   return runner;
 }
+
+// What both launchers hand to the system: wide strings (the command line writable, as the
+// CreateProcess family wants it) and an empty STARTUPINFO.
+struct LaunchArguments {
+  LaunchArguments(const WinPath& runner, const std::string& command_line, const WinPath& cwd)
+      : application(to_wide(runner.str())),
+        line(to_wide(command_line)),
+        directory(to_wide(cwd.str())) {
+    startup.cb = sizeof(startup);
+  }
+  std::wstring application;
+  std::wstring line;
+  std::wstring directory;
+  STARTUPINFOW startup{};
+};
 
 class DirectRunnerLauncher final : public RunnerLauncher {
 public:
@@ -41,16 +55,12 @@ public:
   }
   RunnerProcess launch(const WinPath& runner, const std::string& command_line,
                        const WinPath& cwd) override {
-    const std::wstring application = to_wide(runner.str());
-    std::wstring line = to_wide(command_line);
-    const std::wstring directory = to_wide(cwd.str());
-    STARTUPINFOW startup{};
-    startup.cb = sizeof(startup);
+    LaunchArguments a(runner, command_line, cwd);
     PROCESS_INFORMATION info{};
     const QuietErrorMode quiet;
-    if (!CreateProcessW(application.c_str(), line.data(), nullptr, nullptr, FALSE,
-                        CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT, nullptr, directory.c_str(),
-                        &startup, &info)) {
+    if (!CreateProcessW(a.application.c_str(), a.line.data(), nullptr, nullptr, FALSE,
+                        CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT, nullptr, a.directory.c_str(),
+                        &a.startup, &info)) {
       const DWORD error = GetLastError();
       throw Error(ErrorCode::runner_failed,
                   "launch: CreateProcessW(" + runner.str() +
@@ -91,20 +101,16 @@ public:
                        const WinPath& cwd) override {
     const std::wstring user = to_wide(account_.user_name);
     std::wstring password = to_wide(account_.password);
-    const std::wstring application = to_wide(runner.str());
-    std::wstring line = to_wide(command_line);
-    const std::wstring directory = to_wide(cwd.str());
-    STARTUPINFOW startup{};
-    startup.cb = sizeof(startup);
+    LaunchArguments a(runner, command_line, cwd);
     PROCESS_INFORMATION info{};
     BOOL ok = FALSE;
     DWORD error = 0;
     {
       const QuietErrorMode quiet;
       // No LOGON_WITH_PROFILE: docs/elevated.md#runner-launch says how HTTPS still works.
-      ok = CreateProcessWithLogonW(user.c_str(), L".", password.c_str(), 0, application.c_str(),
-                                   line.data(), CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT,
-                                   nullptr, directory.c_str(), &startup, &info);
+      ok = CreateProcessWithLogonW(user.c_str(), L".", password.c_str(), 0, a.application.c_str(),
+                                   a.line.data(), CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT,
+                                   nullptr, a.directory.c_str(), &a.startup, &info);
       if (!ok) error = GetLastError();
     }
     SecureZeroMemory(password.data(), password.size() * sizeof(wchar_t));
@@ -163,6 +169,14 @@ WinPath locate_runner_executable() {
                                               to_utf8(module));
   }
   return WinPath::parse(to_utf8(runner));
+}
+
+std::string describe_exit(HANDLE process) {
+  DWORD code = 0;
+  if (WaitForSingleObject(process, 0) != WAIT_OBJECT_0 || !GetExitCodeProcess(process, &code)) {
+    return "still running";
+  }
+  return "exit code " + std::to_string(static_cast<std::int32_t>(code));
 }
 
 }  // namespace winsandbox::win

@@ -61,6 +61,9 @@ std::unique_ptr<RunnerLauncher> make_direct_runner_launcher();
 // used, and no LOGON_WITH_PROFILE (loading a profile costs seconds per command).
 std::unique_ptr<RunnerLauncher> make_logon_runner_launcher(SandboxAccountCredentials account);
 
+// "exit code N" for a process that has exited, else "still running" (for error messages).
+std::string describe_exit(HANDLE process);
+
 // True when this process's environment selects the direct launcher.
 bool direct_runner_launch_selected();
 

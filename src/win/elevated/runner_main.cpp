@@ -9,7 +9,6 @@
 #include <optional>
 #include <thread>
 
-#include "api/session_impl.hpp"
 #include "ipc/runner_input.hpp"
 #include "ipc/runner_launch.hpp"
 #include "plan/capability_sid_store.hpp"
@@ -292,11 +291,27 @@ int run_runner(const std::vector<std::wstring>& args) {
     input_ended.store(true);
   });
 
-  const IpcExit exit = wait_for_child(*session, timeout_of(request), parent, input_ended);
-  parent.send(exit);
+  std::optional<IpcExit> exit;
+  std::optional<Error> failure;
+  try {
+    exit = wait_for_child(*session, timeout_of(request), parent, input_ended);
+  } catch (const Error& error) {
+    failure = error;
+  }
+  if (failure) {
+    // Waiting on the child failed: end its tree rather than leave it running for nobody.
+    try {
+      session->terminate();
+    } catch (const Error&) {
+      // the job closes with this process and ends the tree anyway
+    }
+    parent.send(runner_error(kRunnerStageWait, *failure));
+  } else {
+    parent.send(*exit);
+  }
   stop_input.store(true);
   input.join();
-  return exit.exit_code;
+  return failure ? kRunnerRefusedExitCode : exit->exit_code;
 }
 
 }  // namespace winsandbox::win

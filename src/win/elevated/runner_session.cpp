@@ -6,19 +6,16 @@
 #include <thread>
 #include <variant>
 
-#include "api/session_impl.hpp"
 #include "common/log.hpp"
 #include "win/elevated/elevated_launch.hpp"
 #include "win/elevated/runner_client.hpp"
 #include "win/job.hpp"
+#include "win/session_impl.hpp"
 
 namespace winsandbox::win {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-constexpr std::size_t kStdinChunkBytes = 1024 * 1024;
-constexpr std::chrono::milliseconds kReaderPoll{50};
+constexpr std::chrono::milliseconds kNoIdle{INFINITE};
 
 class RunnerSession final : public Session::Impl {
 public:
@@ -38,7 +35,7 @@ public:
       const std::lock_guard lock(send_mutex_);
       runner_.channel().close_input();
     }
-    if (!wait_for_end(kRunnerExitGrace)) stop_reading_.store(true);
+    if (!wait_for_end(kRunnerExitGrace)) end_runner();  // its pipe closes: the reader ends
     reader_.join();
     runner_.finish();
   }
@@ -46,9 +43,7 @@ public:
   void write_stdin(std::string_view bytes) override {
     const std::lock_guard lock(send_mutex_);
     if (stdin_closed_) throw Error(ErrorCode::invalid_argument, "stdin is closed");
-    for (std::size_t at = 0; at < bytes.size(); at += kStdinChunkBytes) {
-      send_locked(IpcStdin{std::string(bytes.substr(at, kStdinChunkBytes))});
-    }
+    send_stdin(runner_.channel(), bytes);
   }
 
   void close_stdin() override {
@@ -73,8 +68,18 @@ public:
       throw Error(ErrorCode::invalid_argument,
                   "the command has exited: its pseudo console is closed");
     }
-    const std::lock_guard lock(send_mutex_);
-    send_locked(IpcResize{size.rows, size.cols});
+    runner_.channel().send(IpcResize{size.rows, size.cols});
+  }
+
+  // The runner opens its pseudo console at 80x24 (the spawn_request carries no size). Best
+  // effort: a command that already finished, or a runner already gone, is not a failed start;
+  // the session reports how it ended.
+  void send_initial_size(TerminalSize size) noexcept {
+    try {
+      runner_.channel().send(IpcResize{size.rows, size.cols});
+    } catch (const Error& error) {
+      log::debug("elevated session: initial size not sent: {}", error.what());
+    }
   }
 
   // Not under send_mutex_: a write_stdin blocked on a command that does not read must not
@@ -87,8 +92,7 @@ public:
       // The runner is gone, or not taking frames: end it; its job ends the command's tree.
       log::info("session terminate: {}; terminating the runner", error.what());
     }
-    hard_terminated_.store(true);
-    TerminateProcess(runner_.runner_process(), kJobKilledExitCode);
+    end_runner();
   }
 
   std::optional<std::int32_t> wait(std::optional<std::chrono::milliseconds> timeout) override {
@@ -118,6 +122,13 @@ public:
 private:
   void send_locked(const IpcMessage& message) { runner_.channel().send(message); }
 
+  // Ends the runner itself; its job ends the command's tree, and the session reports exit code
+  // 1 as a terminate frame would.
+  void end_runner() noexcept {
+    hard_terminated_.store(true);
+    TerminateProcess(runner_.runner_process(), kJobKilledExitCode);
+  }
+
   bool ended() {
     const std::lock_guard lock(state_mutex_);
     return reader_done_;
@@ -145,12 +156,10 @@ private:
     std::optional<Error> failure;
     try {
       for (;;) {
-        std::optional<IpcMessage> message = runner_.channel().receive(kReaderPoll, [this] {
-          if (stop_reading_.load()) {
-            throw Error(ErrorCode::runner_failed, "the session stopped reading the runner");
-          }
-        });
-        if (!message) {
+        // No idle hook: the destructor ends a runner that does not finish, which closes its pipe.
+        std::optional<CommandFrame> frame =
+            receive_command_frame(runner_.channel(), kNoIdle, {}, "a session");
+        if (!frame) {
           if (hard_terminated_.load()) {
             code = static_cast<std::int32_t>(kJobKilledExitCode);  // as a terminate frame ends it
           } else {
@@ -158,20 +167,11 @@ private:
           }
           break;
         }
-        if (const auto* output = std::get_if<IpcOutput>(&*message)) {
-          deliver(*output);
-        } else if (const auto* exit = std::get_if<IpcExit>(&*message)) {
+        if (const auto* exit = std::get_if<IpcExit>(&*frame)) {
           code = exit->exit_code;
           break;
-        } else if (const auto* error = std::get_if<IpcError>(&*message)) {
-          failure = error_from_runner(*error);
-          break;
-        } else {
-          failure = Error(ErrorCode::runner_failed, "unexpected `" +
-                                                        std::string(ipc_message_type(*message)) +
-                                                        "` frame from the runner during a session");
-          break;
         }
+        deliver(std::get<IpcOutput>(*frame));
       }
     } catch (const Error& error) {
       failure = error;
@@ -202,7 +202,6 @@ private:
   bool reader_done_ = false;
   std::optional<std::int32_t> exit_code_;
   std::optional<Error> failure_;
-  std::atomic<bool> stop_reading_{false};
   std::atomic<bool> hard_terminated_{false};  // terminate() ended the runner itself
   std::thread reader_;                        // last: started once everything it uses exists
 };
@@ -227,7 +226,7 @@ Session spawn_elevated_session(const ElevatedProfileSessionRequest& elevated) {
       std::make_unique<RunnerSession>(std::move(runner), request, std::move(launch.warnings));
   if (request.tty) {
     // The runner opens its pseudo console at 80x24 (the spawn_request carries no size).
-    impl->resize(request.terminal_size);
+    impl->send_initial_size(request.terminal_size);
   }
   return Session(std::move(impl));
 }

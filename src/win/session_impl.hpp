@@ -1,7 +1,8 @@
 // What a Session is behind its public face: one implementation per backend (the unelevated
 // session in src/win/session.cpp, the runner session of the elevated backend in
-// src/win/elevated/runner_session.cpp). Session's methods forward to it; their contracts are
-// the ones include/winsandbox/session.hpp documents.
+// src/win/elevated/runner_session.cpp). Session's methods (src/api/session.cpp) forward to it;
+// their contracts are the ones include/winsandbox/session.hpp documents. Portable (no
+// <windows.h>): the api layer includes it on every platform.
 #pragma once
 
 #include <chrono>
