@@ -35,12 +35,6 @@ namespace {
 
 constexpr char kExpectedOutput[] = "hello from bench_child\n";
 
-WinPath own_directory() {
-  std::wstring path(32768, L'\0');
-  path.resize(GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size())));
-  return *WinPath::parse(win::to_utf8(path)).parent();
-}
-
 struct Command {
   WinPath application;
   std::string command_line;
@@ -139,21 +133,10 @@ std::string capture_with_create_process(const Command& command, const std::wstri
 }
 
 int run(int argc, char** argv) {
-  std::size_t rounds = 30;
-  std::string out_file;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.rfind("--rounds=", 0) == 0) rounds = std::stoul(arg.substr(9));
-    if (arg.rfind("--benchmark_out=", 0) == 0) out_file = arg.substr(16);
-  }
+  const HarnessArguments args = parse_harness_arguments(argc, argv, 30);
   const WinPath dir = own_directory();
   const WinPath child = dir.join("bench_child.exe");
-  Environment environment;
-  wchar_t root[MAX_PATH];
-  const DWORD length = GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
-  if (length > 0 && length < MAX_PATH) {
-    environment.set("SystemRoot", win::to_utf8(std::wstring(root, length)));
-  }
+  const Environment environment = system_root_environment();
   const Command command{child, quote_command_line({child.str(), "hello"}), dir, environment};
   const std::wstring block = win::make_environment_block(environment);
 
@@ -179,9 +162,9 @@ int run(int argc, char** argv) {
            checked(detached,
                    [&] { return capture_with_create_process(command, block, DETACHED_PROCESS); })},
       },
-      rounds, 3);
+      args.rounds, 3);
   print_samples("benchmark (trivial command, ms)", {&engine, &plain, &detached});
-  write_benchmark_json(out_file, "bench_capture_wine.exe", command.command_line,
+  write_benchmark_json(args.out_file, "bench_capture_wine.exe", command.command_line,
                        {&engine, &plain, &detached});
   return 0;
 }

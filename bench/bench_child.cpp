@@ -1,7 +1,7 @@
 // The child of the Wine capture benchmarks. Without arguments (or with a word) it writes one line
 // to stdout and exits 0 (bench_capture_wine's trivial command); with a byte count it writes that
-// many bytes of 'a'..'z' to stdout in 64 KiB writes (bench_elevated_wine's flood). WriteFile, not
-// stdio, so that the bytes are exact (no text-mode CRLF translation).
+// many bytes to stdout, byte i being 'a' + i % 26, in 63 KiB writes (bench_elevated_wine's
+// flood). WriteFile, not stdio, so that the bytes are exact (no text-mode CRLF translation).
 #include <cstdlib>
 #include <string>
 
@@ -20,7 +20,9 @@ bool write_all(const char* data, DWORD size) {
 int main(int argc, char** argv) {
   if (argc == 2 && argv[1][0] >= '0' && argv[1][0] <= '9') {
     unsigned long long remaining = std::strtoull(argv[1], nullptr, 10);
-    std::string chunk(64 * 1024, '\0');
+    // 2 520 times the alphabet (63 KiB): every chunk starts at 'a', so the stream is one
+    // continuous pattern, byte i being 'a' + i % 26.
+    std::string chunk(26 * 2520, '\0');
     for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<char>('a' + i % 26);
     while (remaining > 0) {
       const DWORD size = static_cast<DWORD>(remaining < chunk.size() ? remaining : chunk.size());

@@ -13,10 +13,10 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 
 #include <windows.h>
 
+#include "../tests/scratch_dir.hpp"
 #include "win/unicode.hpp"
 #include "wine_harness.hpp"
 #include "winsandbox/capture.hpp"
@@ -29,71 +29,47 @@ namespace {
 
 constexpr std::size_t kFloodBytes = 100 * 1000 * 1000;
 
-std::filesystem::path own_directory() {
-  std::wstring path(32768, L'\0');
-  path.resize(GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size())));
-  return std::filesystem::path(path).parent_path();
+// The child's whole output: byte i is 'a' + i % 26 (bench_child.cpp).
+const std::string& expected_flood() {
+  static const std::string expected = [] {
+    std::string bytes(kFloodBytes, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>('a' + i % 26);
+    return bytes;
+  }();
+  return expected;
 }
-
-// A fresh directory under %TEMP%, removed again on destruction.
-class TempDirectory {
-public:
-  explicit TempDirectory(const std::string& name)
-      : path_(std::filesystem::temp_directory_path() /
-              ("winsandbox-bench-" + name + "-" + std::to_string(GetCurrentProcessId()))) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  ~TempDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  WinPath win_path() const { return WinPath::parse(win::to_utf8(path_.wstring())); }
-
-private:
-  std::filesystem::path path_;
-};
 
 void check(const CaptureResult& result, const std::string& what) {
   if (result.exit_code != 0) {
     throw std::runtime_error(what + ": exit code " + std::to_string(result.exit_code) + ": " +
                              result.stderr_bytes);
   }
-  if (result.stdout_bytes.size() != kFloodBytes || result.stdout_truncated ||
-      result.stdout_bytes.compare(0, 26, "abcdefghijklmnopqrstuvwxyz") != 0) {
+  if (result.stdout_truncated || result.stdout_bytes != expected_flood()) {
     throw std::runtime_error(what + ": captured " + std::to_string(result.stdout_bytes.size()) +
-                             " bytes, not the child's " + std::to_string(kFloodBytes));
+                             " bytes that are not the child's " + std::to_string(kFloodBytes));
   }
 }
 
+WinPath win_path_of(const std::filesystem::path& path) {
+  return WinPath::parse(win::to_utf8(path.wstring()));
+}
+
 int run(int argc, char** argv) {
-  std::size_t rounds = 5;
-  std::string out_file;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.rfind("--rounds=", 0) == 0) rounds = std::stoul(arg.substr(9));
-    if (arg.rfind("--benchmark_out=", 0) == 0) out_file = arg.substr(16);
-  }
+  const HarnessArguments args = parse_harness_arguments(argc, argv, 5);
   SetEnvironmentVariableW(L"WINSANDBOX_TEST_RUNNER_LAUNCH", L"direct");
-  const TempDirectory workspace("workspace");
-  const TempDirectory home("home");
-  const std::string child = win::to_utf8((own_directory() / "bench_child.exe").wstring());
+  const testing::ScratchDir workspace;
+  const testing::ScratchDir home;
+  const std::string child = own_directory().join("bench_child.exe").str();
+  expected_flood();  // built once, outside the rounds
 
   CaptureRequest request;
   // Network on: the run measures the pipes, not the advisory network stubs.
   request.profile = profile_from_legacy_policy(
       parse_policy_string(R"({"type":"workspace-write","network_access":true})"),
-      workspace.win_path(), *open_host_file_system());
-  request.binding = ProfileBinding::for_profile_cwd(workspace.win_path());
+      win_path_of(workspace.path()), *open_host_file_system());
+  request.binding = ProfileBinding::for_profile_cwd(win_path_of(workspace.path()));
   request.command = {child, std::to_string(kFloodBytes)};
-  wchar_t root[MAX_PATH];
-  const DWORD length = GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
-  if (length > 0 && length < MAX_PATH) {
-    request.env.set("SystemRoot", win::to_utf8(std::wstring(root, length)));
-  }
+  request.env = system_root_environment();
   request.sandbox_home = home.path();
   request.max_output_bytes = kFloodBytes + 1;
   request.timeout = std::chrono::minutes(5);
@@ -109,9 +85,9 @@ int run(int argc, char** argv) {
           {&elevated_samples,
            [&] { check(run_capture_for_permission_profile_elevated(elevated), "elevated"); }},
       },
-      rounds, 1);
+      args.rounds, 1);
   print_samples("benchmark (100 MB of stdout, ms)", {&unelevated_samples, &elevated_samples});
-  write_benchmark_json(out_file, "bench_elevated_wine.exe",
+  write_benchmark_json(args.out_file, "bench_elevated_wine.exe",
                        child + " " + std::to_string(kFloodBytes),
                        {&unelevated_samples, &elevated_samples});
   return 0;

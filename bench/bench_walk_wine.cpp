@@ -62,32 +62,34 @@ struct Tree {
   }
 };
 
-WinPath own_directory() {
-  std::wstring path(32768, L'\0');
-  path.resize(GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size())));
-  return *WinPath::parse(win::to_utf8(path)).parent();
-}
-
 void create_file(const std::filesystem::path& path) {
   const win::UniqueHandle file(CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS,
                                            FILE_ATTRIBUTE_NORMAL, nullptr));
   if (!file) throw std::runtime_error("cannot create " + win::to_utf8(path.wstring()));
 }
 
+// "<prefix><n><suffix>", appended piece by piece: `"x" + std::string&&` trips GCC 12's
+// -Wrestrict at -O3 (a false positive that fails the Release build).
+std::string numbered(std::string_view prefix, std::size_t n, std::string_view suffix = {}) {
+  std::string name(prefix);
+  name += std::to_string(n);
+  name += suffix;
+  return name;
+}
+
 // repo\pkg<i/20>\mod<i>\ holding the files round-robin; every 100th file is a `.env`.
 std::filesystem::path make_tree(const std::filesystem::path& base, const Tree& tree) {
-  const auto root = base / ("f" + std::to_string(tree.files) + "-d" + std::to_string(tree.dirs));
+  const auto root = base / (numbered("f", tree.files) + numbered("-d", tree.dirs));
   const auto repo = root / "repo";
   if (std::filesystem::exists(root / "complete")) return repo;
   std::filesystem::remove_all(root);
   std::vector<std::filesystem::path> dirs;
   for (std::size_t d = 0; d < tree.dirs; ++d) {
-    dirs.push_back(repo / ("pkg" + std::to_string(d / 20)) / ("mod" + std::to_string(d)));
+    dirs.push_back(repo / numbered("pkg", d / 20) / numbered("mod", d));
     std::filesystem::create_directories(dirs.back());
   }
   for (std::size_t i = 0; i < tree.files; ++i) {
-    const std::string name =
-        i % 100 == 99 ? "x" + std::to_string(i) + ".env" : "f" + std::to_string(i) + ".ts";
+    const std::string name = i % 100 == 99 ? numbered("x", i, ".env") : numbered("f", i, ".ts");
     create_file(dirs[i % dirs.size()] / name);
   }
   create_file(root / "complete");
@@ -196,14 +198,11 @@ void expect(bool condition, const std::string& what) {
 }
 
 int run(int argc, char** argv) {
-  std::size_t rounds = 5;
-  std::string out_file;
+  const HarnessArguments args = parse_harness_arguments(argc, argv, 5);
   std::size_t max_files = 100000;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg.rfind("--rounds=", 0) == 0) rounds = std::stoul(arg.substr(9));
     if (arg.rfind("--max-files=", 0) == 0) max_files = std::stoul(arg.substr(12));
-    if (arg.rfind("--benchmark_out=", 0) == 0) out_file = arg.substr(16);
     // The library's debug records: each walk's directories read and reused.
     if (arg == "--debug") logger()->set_level(spdlog::level::debug);
   }
@@ -213,12 +212,7 @@ int run(int argc, char** argv) {
   const GlobExpansionCache cache = GlobExpansionCache::in_sandbox_home(home);
   const auto fs = open_host_file_system();
   const WinPath child = own_directory().join("bench_child.exe");
-  Environment env;
-  wchar_t system_root[MAX_PATH];
-  const DWORD length = GetEnvironmentVariableW(L"SystemRoot", system_root, MAX_PATH);
-  if (length > 0 && length < MAX_PATH) {
-    env.set("SystemRoot", win::to_utf8(std::wstring(system_root, length)));
-  }
+  const Environment env = system_root_environment();
 
   std::vector<std::unique_ptr<Samples>> all;
   for (const Tree& tree :
@@ -294,14 +288,14 @@ int run(int argc, char** argv) {
                        expect(resolved.deny_read.size() == expected.size(), "glob resolve");
                        run_command();
                      }});
-    run_rounds(cases, rounds, 1);
+    run_rounds(cases, args.rounds, 1);
     std::vector<const Samples*> these;
     for (const auto& [samples, run_case] : cases) these.push_back(samples);
     print_samples("deny-read glob walk, " + tree.label() + " (ms)", these);
   }
   std::vector<const Samples*> samples;
   for (const auto& s : all) samples.push_back(s.get());
-  write_benchmark_json(out_file, "bench_walk_wine.exe", kGlob, samples);
+  write_benchmark_json(args.out_file, "bench_walk_wine.exe", kGlob, samples);
   return 0;
 }
 

@@ -11,6 +11,8 @@
 
 #include <windows.h>
 
+#include "win/unicode.hpp"
+
 namespace winsandbox::bench {
 namespace {
 
@@ -46,6 +48,32 @@ std::string json_string(const std::string& text) {
 }
 
 }  // namespace
+
+HarnessArguments parse_harness_arguments(int argc, char** argv, std::size_t default_rounds) {
+  HarnessArguments parsed{default_rounds, {}};
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--rounds=")) parsed.rounds = std::stoul(std::string(arg.substr(9)));
+    if (arg.starts_with("--benchmark_out=")) parsed.out_file = arg.substr(16);
+  }
+  return parsed;
+}
+
+WinPath own_directory() {
+  std::wstring path(32768, L'\0');
+  path.resize(GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size())));
+  return *WinPath::parse(win::to_utf8(path)).parent();
+}
+
+Environment system_root_environment() {
+  Environment environment;
+  wchar_t root[MAX_PATH];
+  const DWORD length = GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
+  if (length > 0 && length < MAX_PATH) {
+    environment.set("SystemRoot", win::to_utf8(std::wstring(root, length)));
+  }
+  return environment;
+}
 
 void time_once(Samples& samples, const std::function<void()>& run) {
   const double cpu_start = thread_cpu_ms();

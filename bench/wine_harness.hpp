@@ -4,12 +4,30 @@
 // and `_mean` / `_median` aggregates), which bench/ratio_table.py reads.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "winsandbox/environment.hpp"
+#include "winsandbox/path.hpp"
+
 namespace winsandbox::bench {
+
+// The options every Wine benchmark takes: --rounds=N and --benchmark_out=FILE (others are left
+// to the benchmark).
+struct HarnessArguments {
+  std::size_t rounds;
+  std::string out_file;
+};
+HarnessArguments parse_harness_arguments(int argc, char** argv, std::size_t default_rounds);
+
+// The directory of this executable (where bench_child.exe and the runner are built).
+WinPath own_directory();
+
+// A child environment with only this process's SystemRoot (what a Windows process needs).
+Environment system_root_environment();
 
 struct Samples {
   std::string name;

@@ -38,7 +38,6 @@ public:
     offset_ += n;
     return n;
   }
-  std::size_t offset() const { return offset_; }
 
 private:
   std::string_view bytes_;

@@ -60,6 +60,8 @@ TEST(Base64, RejectsNonCanonicalAndForeignInput) {
       "Zm 9",  // whitespace
       "Zm9\n",
       "Zm\xc3\xa9",  // non-ASCII
+      "Zm9-Zm9v",    // a foreign symbol in a quantum before the last
+      "Zm9vZ\x80==",
   };
   for (const char* text : rejected) {
     EXPECT_EQ(base64_decode(text), std::nullopt) << "accepted `" << text << "`";

@@ -2,7 +2,6 @@
 // spawn_request, the end of the stream, and the frames it must refuse.
 #include "ipc/runner_input.hpp"
 
-#include <cstring>
 #include <string>
 #include <vector>
 

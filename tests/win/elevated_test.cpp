@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -301,17 +300,8 @@ TEST_F(ElevatedTest, SessionOnAPseudoConsoleRoundTrip) {
 TEST_F(ElevatedTest, BindsTheProfileCwdNotTheCommandCwd) {
   testing::ScratchDir scratch;
   std::filesystem::create_directories(workspace.path() / "sub");
-  std::string scratch_json;
-  for (const char c : win::to_utf8(scratch.path().wstring())) {
-    if (c == '\\') scratch_json += '\\';
-    scratch_json += c;
-  }
   const PermissionProfile profile = profile_from_json(
-      R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
-      R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
-      R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"},)"
-      R"({"path":{"type":"path","path":")" +
-      scratch_json + R"("},"access":"write"}]},"network":"restricted"})");
+      win::test::restricted_profile_json(win::test::path_entry_json(scratch.path(), "write")));
   const WinPath w = workspace_path();
   const WinPath sub = win_path_of(workspace.path() / "sub");
   const ProfileBinding binding = ProfileBinding::for_profile_cwd(w);
@@ -371,20 +361,37 @@ TEST_F(ElevatedTest, ProxyEnforcedAsksForTheOfflineAccount) {
 
 // --- the runner itself ---------------------------------------------------------------------
 
+// A channel whose pipes admit this process's own account (the direct launcher's).
+win::RunnerChannel own_user_channel() {
+  const win::UniqueHandle token = win::open_current_process_token(TOKEN_QUERY);
+  return win::RunnerChannel::create({win::token_user_sid(token.get())});
+}
+
+// `program` with `args`, started by the direct launcher in the test binary's directory.
+win::RunnerProcess launch_direct(const WinPath& program, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{program.str()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return win::make_direct_runner_launcher()->launch(program, quote_command_line(argv),
+                                                    win::test::test_binary_directory());
+}
+
+// The exit code of `process` once it exited (a test failure when it runs past 15 s).
+DWORD exit_code_of(const win::RunnerProcess& process) {
+  EXPECT_EQ(WaitForSingleObject(process.process.get(), 15000), WAIT_OBJECT_0);
+  DWORD code = 0;
+  GetExitCodeProcess(process.process.get(), &code);
+  return code;
+}
+
 // A runner started by hand on two pipes the test owns, so it can be fed any bytes.
 class RawRunner {
 public:
   RawRunner() {
-    const win::UniqueHandle token = win::open_current_process_token(TOKEN_QUERY);
-    channel_.emplace(win::RunnerChannel::create({win::token_user_sid(token.get())}));
-    launcher_ = win::make_direct_runner_launcher();
-    const WinPath runner = win::locate_runner_executable();
-    process_ = launcher_->launch(
-        runner,
-        quote_command_line({runner.str(), "--pipe-in=" + win::to_utf8(channel_->input_name()),
-                            "--pipe-out=" + win::to_utf8(channel_->output_name()),
-                            "--launch=direct"}),
-        win::test::test_binary_directory());
+    channel_.emplace(own_user_channel());
+    process_ =
+        launch_direct(win::locate_runner_executable(),
+                      {"--pipe-in=" + win::to_utf8(channel_->input_name()),
+                       "--pipe-out=" + win::to_utf8(channel_->output_name()), "--launch=direct"});
     channel_->connect(process_.process.get(), process_.process_id, milliseconds(15000));
   }
 
@@ -399,16 +406,10 @@ public:
     return messages;
   }
 
-  DWORD exit_code() {
-    EXPECT_EQ(WaitForSingleObject(process_.process.get(), 15000), WAIT_OBJECT_0);
-    DWORD code = 0;
-    GetExitCodeProcess(process_.process.get(), &code);
-    return code;
-  }
+  DWORD exit_code() { return exit_code_of(process_); }
 
 private:
   std::optional<win::RunnerChannel> channel_;
-  std::unique_ptr<win::RunnerLauncher> launcher_;
   win::RunnerProcess process_;
 };
 
@@ -475,21 +476,14 @@ TEST(RunnerProcess, WithoutItsPipesExitsWithTheUsageCode) {
     SCOPED_TRACE(args);
     win::RunnerProcess process = launcher->launch(runner, quote_command_line({runner.str()}) + args,
                                                   win::test::test_binary_directory());
-    ASSERT_EQ(WaitForSingleObject(process.process.get(), 15000), WAIT_OBJECT_0);
-    DWORD code = 0;
-    GetExitCodeProcess(process.process.get(), &code);
-    EXPECT_EQ(code, static_cast<DWORD>(win::kRunnerUsageExitCode));
+    EXPECT_EQ(exit_code_of(process), static_cast<DWORD>(win::kRunnerUsageExitCode));
   }
 }
 
 TEST(RunnerChannel, RefusesAClientThatIsNotTheRunner) {
-  const win::UniqueHandle token = win::open_current_process_token(TOKEN_QUERY);
-  win::RunnerChannel channel = win::RunnerChannel::create({win::token_user_sid(token.get())});
+  win::RunnerChannel channel = own_user_channel();
   // A stand-in "runner" that never connects, and this process connecting in its place.
-  const auto launcher = win::make_direct_runner_launcher();
-  const WinPath sleeper = win::test::helper_path("sleep");
-  win::RunnerProcess fake = launcher->launch(sleeper, quote_command_line({sleeper.str(), "30000"}),
-                                             win::test::test_binary_directory());
+  win::RunnerProcess fake = launch_direct(win::test::helper_path("sleep"), {"30000"});
   const win::UniqueHandle intruder(CreateFileW(channel.input_name().c_str(), GENERIC_READ, 0,
                                                nullptr, OPEN_EXISTING, 0, nullptr));
   ASSERT_TRUE(intruder) << GetLastError();
@@ -499,12 +493,8 @@ TEST(RunnerChannel, RefusesAClientThatIsNotTheRunner) {
 }
 
 TEST(RunnerChannel, ARunnerThatExitsBeforeConnectingFailsFast) {
-  const win::UniqueHandle token = win::open_current_process_token(TOKEN_QUERY);
-  win::RunnerChannel channel = win::RunnerChannel::create({win::token_user_sid(token.get())});
-  const auto launcher = win::make_direct_runner_launcher();
-  const WinPath exiter = win::test::helper_path("exit_code");
-  win::RunnerProcess quick = launcher->launch(exiter, quote_command_line({exiter.str(), "9"}),
-                                              win::test::test_binary_directory());
+  win::RunnerChannel channel = own_user_channel();
+  win::RunnerProcess quick = launch_direct(win::test::helper_path("exit_code"), {"9"});
   const auto started = Clock::now();
   EXPECT_WS_ERROR(channel.connect(quick.process.get(), quick.process_id, milliseconds(15000)),
                   ErrorCode::runner_failed, "exited with code 9");

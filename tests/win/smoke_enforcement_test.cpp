@@ -144,8 +144,7 @@ TEST_F(SmokeEnforcementTest, AclEffectorNeverWritesThroughAJunction) {
 // (winsandbox-setup.exe, issue 13) every elevated call ends in setup_required, and these tests
 // skip saying so; they never fall back to the direct test launcher, which enforces neither.
 constexpr char kSetupMissing[] =
-    "the elevated backend's sandbox account is not set up (winsandbox-setup.exe, issue 13, is not "
-    "built yet): ";
+    "setup_required: the elevated backend's sandbox account is not set up on this machine: ";
 
 class SmokeElevatedTest : public SmokeEnforcementTest {
 protected:
@@ -165,19 +164,8 @@ protected:
   // workspace-write (network restricted unless `network`), plus a deny-read entry for
   // workspace\private.
   PermissionProfile profile(bool network) const {
-    const WinPath private_dir = path(base_ / "workspace" / "private");
-    std::string denied;
-    for (const char c : private_dir.str()) {
-      if (c == '\\') denied += '\\';
-      denied += c;
-    }
-    return profile_from_json(
-        R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
-        R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
-        R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"},)"
-        R"({"path":{"type":"path","path":")" +
-        denied + R"("},"access":"deny"}]},"network":")" + (network ? "enabled" : "restricted") +
-        R"("})");
+    return profile_from_json(win::test::restricted_profile_json(
+        win::test::path_entry_json(base_ / "workspace" / "private", "deny"), network));
   }
 
   // Runs `helper` elevated; skips the test when the sandbox account is not set up.

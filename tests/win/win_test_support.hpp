@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <windows.h>
 
+#include "common/json_cursor.hpp"
 #include "win/capture.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
@@ -160,6 +161,24 @@ void fill_sandboxed_request(Request& request, const WinPath& workspace,
   request.sandbox_home = sandbox_home;
 }
 
+// A profile entry for the exact path `path` with `access` ("read", "write", "none", ...),
+// the path JSON-escaped by the project's own codec.
+inline std::string path_entry_json(const std::filesystem::path& path, std::string_view access) {
+  return R"({"path":{"type":"path","path":)" + dump_json(Json(to_utf8(path.wstring()))) +
+         R"(},"access":")" + std::string(access) + R"("})";
+}
+
+// A managed, restricted profile: `:root` readable, the project roots writable, then
+// `extra_entry` (a JSON object, or empty); the network restricted unless `network_enabled`.
+inline std::string restricted_profile_json(const std::string& extra_entry,
+                                           bool network_enabled = false) {
+  return R"({"type":"managed","file_system":{"type":"restricted","entries":[)"
+         R"({"path":{"type":"special","value":{"kind":"root"}},"access":"read"},)"
+         R"({"path":{"type":"special","value":{"kind":"project_roots"}},"access":"write"})" +
+         (extra_entry.empty() ? "" : "," + extra_entry) + R"(]},"network":")" +
+         (network_enabled ? "enabled" : "restricted") + R"("})";
+}
+
 // Profiles the unelevated backend must refuse (elevated_backend_required): reads narrowed to
 // the workspace, `:root` denied, an exact deny-read path under `workspace`, and a deny-read glob
 // that matches nothing.
@@ -171,19 +190,13 @@ inline std::vector<std::string> read_restricting_profiles(const std::filesystem:
     return R"({"type":"managed","file_system":{"type":"restricted","entries":[)" + entries +
            R"(]},"network":"restricted"})";
   };
-  std::string escaped;
-  for (const char c : to_utf8((workspace / "secret").wstring())) {
-    if (c == '\\') escaped += '\\';
-    escaped += c;
-  }
   return {
       managed(project),
       managed(root + R"("none"},)" + project),
-      managed(root + R"("read"},)" + project + R"(,{"path":{"type":"path","path":")" + escaped +
-              R"("},"access":"none"})"),
-      managed(root + R"("read"},)" + project +
-              R"(,{"path":{"type":"glob_pattern","pattern":"codex-project-roots://**/*.env"},)"
-              R"("access":"none"})"),
+      restricted_profile_json(path_entry_json(workspace / "secret", "none")),
+      restricted_profile_json(
+          R"({"path":{"type":"glob_pattern","pattern":"codex-project-roots://**/*.env"},)"
+          R"("access":"none"})"),
   };
 }
 
