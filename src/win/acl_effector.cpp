@@ -442,18 +442,18 @@ std::string acl_mutex_name(const std::filesystem::path& sandbox_home) {
   return std::string("Local\\winsandbox-acl-") + hex;
 }
 
-AclSyncResult sync_acls(const ResolvedPermissions& resolved, const CapabilitySids& sids,
-                        AclPlanOptions options, const std::filesystem::path& sandbox_home,
-                        DaclAccess& access, AclSyncMode mode,
-                        std::chrono::milliseconds lock_timeout) {
+namespace {
+
+// Load the state, plan (`make_plan` sees the state), diff, apply, record, report.
+template <typename MakePlan>
+AclSyncResult sync_planned(MakePlan make_plan, const std::filesystem::path& sandbox_home,
+                           DaclAccess& access, AclSyncMode mode,
+                           std::chrono::milliseconds lock_timeout) {
   const NamedMutexLock mutex = NamedMutexLock::acquire(acl_mutex_name(sandbox_home), lock_timeout);
   AclStateStore store(sandbox_home, lock_timeout);
   AclStateStore::Transaction transaction = store.begin();
-  if (options.world_writable_dirs.empty()) {
-    options.world_writable_dirs = transaction.state().world_writable_dirs;
-  }
   AclSyncResult result;
-  result.plan = plan_acl(resolved, sids, options);
+  result.plan = make_plan(transaction.state());
   result.diff = diff_acl(result.plan, transaction.state(), mode);
   if (!result.diff.empty()) {
     result.outcome = apply_acl_operations(result.diff.operations(), access);
@@ -475,6 +475,29 @@ AclSyncResult sync_acls(const ResolvedPermissions& resolved, const CapabilitySid
     throw Error(error->code(), std::move(message), error->win32_error());
   }
   return result;
+}
+
+}  // namespace
+
+AclSyncResult sync_acls(const ResolvedPermissions& resolved, const CapabilitySids& sids,
+                        AclPlanOptions options, const std::filesystem::path& sandbox_home,
+                        DaclAccess& access, AclSyncMode mode,
+                        std::chrono::milliseconds lock_timeout) {
+  return sync_planned(
+      [&](const AclState& state) {
+        if (options.world_writable_dirs.empty()) {
+          options.world_writable_dirs = state.world_writable_dirs;
+        }
+        return plan_acl(resolved, sids, options);
+      },
+      sandbox_home, access, mode, lock_timeout);
+}
+
+AclSyncResult sync_acl_plan(AclPlan plan, const std::filesystem::path& sandbox_home,
+                            DaclAccess& access, AclSyncMode mode,
+                            std::chrono::milliseconds lock_timeout) {
+  return sync_planned([&](const AclState&) { return std::move(plan); }, sandbox_home, access, mode,
+                      lock_timeout);
 }
 
 // ---- the NUL device ----

@@ -178,6 +178,11 @@ AclSyncResult sync_acls(const ResolvedPermissions& resolved, const CapabilitySid
                         DaclAccess& access, AclSyncMode mode = AclSyncMode::exact,
                         std::chrono::milliseconds lock_timeout = std::chrono::seconds(30));
 
+// The same cycle for a plan made elsewhere (the elevated setup's grants: setup_acl_plan).
+AclSyncResult sync_acl_plan(AclPlan plan, const std::filesystem::path& sandbox_home,
+                            DaclAccess& access, AclSyncMode mode = AclSyncMode::exact,
+                            std::chrono::milliseconds lock_timeout = std::chrono::seconds(30));
+
 // `Local\winsandbox-acl-<hash of the sandbox home>`.
 std::string acl_mutex_name(const std::filesystem::path& sandbox_home);
 
