@@ -64,13 +64,16 @@ struct ElevatedSpawnContext {
 // docs/architecture.md#binding-rule):
 // * env = build_child_environment(env, elevated backend, network from `resolved`, safe.directory
 //   for `cwd` and the writable roots, inherited PATH/PATHEXT from `overrides`);
-// * setup_request = build_setup_request(resolved, sandbox_home, <that env>, fs, overrides.setup);
+// * setup_request = build_setup_request(resolved, sandbox_home, <that env>, fs, overrides.setup),
+//   with write_root_sids: each write root's capability SID (that of the most specific writable
+//   root containing it);
 // * capability SIDs from the store under overrides.state_directory (SidStoreAccess), for the
 //   writable roots of `resolved`; cap_sids in token order;
 // * command_line = quote_command_line(command).
 // Nothing is created on disk except what read_write SID assignment writes. Throws
 // Error(invalid_argument) for an empty command or program name, a NUL in it, or a missing state
-// directory with read_write access; Error(invalid_profile) when a writable root overlaps the
+// directory with read_write access, or a setup write root (an override) outside every writable
+// root, which no capability SID covers; Error(invalid_profile) when a writable root overlaps the
 // sandbox home (equal, inside it, or containing it: the token's root SID would write the
 // sandbox's own state — SID store, applied ACLs, marker, secrets; the setup request alone
 // dropping the root is not enough, the token and the ACL plan carry it too);

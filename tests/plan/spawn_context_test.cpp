@@ -189,6 +189,30 @@ TEST(ElevatedSpawnContext, DryRunWithoutStateDirectoryGeneratesEverything) {
   EXPECT_EQ(context.cap_sids.size(), 2u);
 }
 
+// A write-root override inside a writable root gets that root's SID; one outside every
+// writable root has no SID a token carries and is refused.
+TEST(ElevatedSpawnContext, WriteRootSidsOfOverrides) {
+  Scenario s;
+  s.fs.dir("C:\\repo\\sub\\deep").dir("E:\\other");
+  CountingRandom random;
+  ElevatedSpawnOverrides overrides;
+  overrides.sid_store_access = SidStoreAccess::read_only;  // a dry run: no store needed
+  overrides.setup.write_roots = {p("C:\\repo\\sub\\deep"), p("D:\\scratch")};
+  const auto context = prepare_elevated_spawn_context_for_permissions(
+      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random);
+  ASSERT_EQ(context.capability_sids.writable_roots.size(), 2u);
+  EXPECT_EQ(context.setup_request.write_roots,
+            (std::vector<WinPath>{p("C:\\repo\\sub\\deep"), p("D:\\scratch")}));
+  EXPECT_EQ(context.setup_request.write_root_sids,
+            (std::vector<std::string>{*context.capability_sids.sid_for_root(p("C:\\repo")),
+                                      *context.capability_sids.sid_for_root(p("D:\\scratch"))}));
+
+  overrides.setup.write_roots = {p("E:\\other")};
+  EXPECT_WS_ERROR(prepare_elevated_spawn_context_for_permissions(
+                      s.resolved, kHome, s.cwd, s.env, s.command, overrides, s.fs, random),
+                  ErrorCode::invalid_argument, "E:\\other");
+}
+
 TEST(ElevatedSpawnContext, ReadOnlyProfileCarriesTheReadOnlySid) {
   Scenario s;
   s.resolved = resolve(PermissionProfile::read_only(), s.binding, s.cwd, s.env, s.fs);
