@@ -343,13 +343,17 @@ TEST(SetupRequestJson, EncodesExactlyAndRoundTrips) {
   EXPECT_EQ(setup_mode_name(SetupMode::uninstall), "uninstall");
 }
 
+// `text` with the first `from` replaced by `to` (a test failure when there is none).
+std::string replaced(std::string text, std::string_view from, std::string_view to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
 TEST(SetupRequestJson, RejectsInvalidFields) {
   const std::string good(kSampleRequestJson);
   const auto with = [&good](std::string_view from, std::string_view to) {
-    std::string text = good;
-    const auto at = text.find(from);
-    EXPECT_NE(at, std::string::npos) << from;
-    return text.replace(at, from.size(), to);
+    return replaced(good, from, to);
   };
   const std::vector<std::pair<std::string, std::string>> cases = {
       {with("\"proxy_ports\":[8080]", "\"proxy_ports\":[0]"), "$.proxy_ports[0]"},
@@ -428,10 +432,7 @@ TEST(SetupMarkerJson, OldVersionAndNullCreatedAtDecode) {
 TEST(SetupMarkerJson, RejectsInvalidFields) {
   const std::string good = setup_marker_to_json(sample_marker(sample_request(), "x"));
   const auto with = [&good](std::string_view from, std::string_view to) {
-    std::string text = good;
-    const auto at = text.find(from);
-    EXPECT_NE(at, std::string::npos) << from;
-    return text.replace(at, from.size(), to);
+    return replaced(good, from, to);
   };
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"version":2})", "offline_username"},
