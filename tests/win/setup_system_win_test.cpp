@@ -13,15 +13,18 @@
 #include <string>
 #include <vector>
 
-#include <fwpmu.h>
 #include <gtest/gtest.h>
+
+// clang-format off
+#include <windows.h>  // first: the headers below need its types
 #include <lm.h>
-#include <netfw.h>
 #include <objbase.h>
 #include <oleauto.h>
+#include <netfw.h>
 #include <rpc.h>
 #include <sddl.h>
-#include <windows.h>
+#include <fwpmu.h>
+// clang-format on
 
 #include "scratch_dir.hpp"
 #include "win/handles.hpp"

@@ -8,9 +8,11 @@
 #include <string_view>
 #include <utility>
 
+// clang-format off
+#include <windows.h>  // first: the COM headers need its types
 #include <objbase.h>
 #include <oleauto.h>
-#include <windows.h>
+// clang-format on
 
 #include "win/unicode.hpp"
 

@@ -2,10 +2,12 @@
 // INetFwRule3 (LocalUserAuthorizedList), an apartment-threaded COM scope per call.
 #include <string>
 
-#include <netfw.h>
+// clang-format off
+#include <windows.h>  // first: the COM headers need its types
 #include <objbase.h>
 #include <oleauto.h>
-#include <windows.h>
+#include <netfw.h>
+// clang-format on
 
 #include "win/setup/com.hpp"
 #include "win/setup/windows_setup_system.hpp"

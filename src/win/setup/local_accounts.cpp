@@ -3,8 +3,10 @@
 #include <string>
 #include <utility>
 
+// clang-format off
+#include <windows.h>  // first: lm.h needs its types
 #include <lm.h>
-#include <windows.h>
+// clang-format on
 
 #include "win/handles.hpp"
 #include "win/setup/windows_setup_system.hpp"

@@ -3,10 +3,12 @@
 #include <string>
 #include <vector>
 
-#include <fwpmu.h>
+// clang-format off
+#include <windows.h>  // first: the headers below need its types
 #include <rpc.h>
 #include <sddl.h>
-#include <windows.h>
+#include <fwpmu.h>
+// clang-format on
 
 #include "win/handles.hpp"
 #include "win/setup/windows_setup_system.hpp"

@@ -5,8 +5,10 @@
 #include <memory>
 #include <string>
 
+// clang-format off
+#include <windows.h>  // first: dpapi.h needs its types
 #include <dpapi.h>
-#include <windows.h>
+// clang-format on
 
 #include "win/handles.hpp"
 #include "win/win32_error.hpp"
