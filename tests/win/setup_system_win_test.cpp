@@ -262,6 +262,53 @@ TEST(Win32LocalAccounts, RefusesABuiltInGroupBeforeCreatingAnything) {
   EXPECT_EQ(accounts.lookup_sid(user), std::nullopt);
 }
 
+// What Wine 8 answers was observed: its hnetcfg makes NetFwPolicy2 and the Rules collection but
+// answers E_NOTIMPL for get_LocalPolicyModifyState and INetFwRules::Item.
+TEST(ComFirewallRules, ReadsThePolicyOrReportsWhatWineLacks) {
+  ComFirewallRules firewall;
+  const std::string name = "winsandbox_test_" + random_hex(6);
+  if (running_under_wine()) {
+    const std::optional<Error> state = error_of([&] { firewall.modify_state(); });
+    ASSERT_TRUE(state.has_value()) << "Wine now answers get_LocalPolicyModifyState";
+    EXPECT_EQ(state->win32_error(), std::optional<std::uint32_t>(E_NOTIMPL)) << state->what();
+    EXPECT_NE(std::string(state->what()).find("get_LocalPolicyModifyState"), std::string::npos);
+    const std::optional<Error> read = error_of([&] { firewall.read_rule(name); });
+    ASSERT_TRUE(read.has_value()) << "Wine now answers INetFwRules::Item";
+    EXPECT_EQ(read->win32_error(), std::optional<std::uint32_t>(E_NOTIMPL)) << read->what();
+    EXPECT_NE(std::string(read->what()).find("INetFwRules::Item(" + name + ")"), std::string::npos);
+    return;
+  }
+  // Reading needs no elevation: the policy answers, and no rule has a fresh random name.
+  const FirewallModifyState state = firewall.modify_state();
+  EXPECT_TRUE(state == FirewallModifyState::ok || state == FirewallModifyState::partial ||
+              state == FirewallModifyState::group_policy ||
+              state == FirewallModifyState::inbound_blocked);
+  EXPECT_EQ(firewall.read_rule(name), std::nullopt);
+}
+
+// Wine 8's fwpuclnt has no filtering engine: FwpmEngineOpen0 answers RPC_S_CANNOT_SUPPORT.
+TEST(FwpmWfpFilters, TheEngineOpensOrWineSaysItCannot) {
+  if (running_under_wine()) {
+    wchar_t user[256];
+    DWORD length = 256;
+    ASSERT_TRUE(GetUserNameW(user, &length));
+    const std::optional<Error> error =
+        error_of([&] { FwpmWfpFilters().install(test_filters(), to_utf8(user)); });
+    ASSERT_TRUE(error.has_value()) << "Wine now has a filtering engine";
+    EXPECT_EQ(error->win32_error(), std::optional<std::uint32_t>(RPC_S_CANNOT_SUPPORT))
+        << error->what();
+    EXPECT_TRUE(std::string(error->what()).starts_with("FwpmEngineOpen0 failed: 1764"))
+        << error->what();
+    return;
+  }
+  // Opening a session needs no elevation (adding filters does: windows-smoke).
+  FWPM_SESSION0 session{};
+  HANDLE engine = nullptr;
+  ASSERT_EQ(FwpmEngineOpen0(nullptr, RPC_C_AUTHN_DEFAULT, nullptr, &session, &engine),
+            static_cast<DWORD>(ERROR_SUCCESS));
+  FwpmEngineClose0(engine);
+}
+
 TEST(FwpmWfpFilters, AnUnknownAccountIsRefusedBeforeTheEngineIsOpened) {
   FwpmWfpFilters wfp;
   const std::optional<Error> error =

@@ -64,8 +64,11 @@ struct EngineTraits {
 };
 using UniqueEngine = UniqueResource<EngineTraits>;
 
+// The Fwpm functions return a Win32 error or an FWP_E_* HRESULT.
 void check(DWORD result, const std::string& call) {
-  if (result != ERROR_SUCCESS) throw hresult_error(call, static_cast<HRESULT>(result));
+  if (result == ERROR_SUCCESS) return;
+  if ((result & 0x80000000u) != 0) throw hresult_error(call, static_cast<HRESULT>(result));
+  throw win32_error(call, result);
 }
 
 // An engine session with one open transaction; committed by commit(), aborted otherwise.
