@@ -246,8 +246,22 @@ TEST(Win32LocalAccounts, AnAccountThatDoesNotExistHasNoSid) {
   EXPECT_EQ(lookup_local_account(unique_name("wsbnone")), std::nullopt);
 }
 
+// "BUILTIN\\Administrators" as this system spells it (the names are localized).
+std::string administrators_name() {
+  const Sid sid = Sid::parse("S-1-5-32-544");
+  wchar_t name[256];
+  wchar_t domain[256];
+  DWORD name_length = 256;
+  DWORD domain_length = 256;
+  SID_NAME_USE use = SidTypeUnknown;
+  if (!LookupAccountSidW(nullptr, sid.get(), name, &name_length, domain, &domain_length, &use)) {
+    throw Error(ErrorCode::win32_call_failed, "LookupAccountSidW failed", GetLastError());
+  }
+  return to_utf8(domain) + "\\" + to_utf8(name);
+}
+
 TEST(Win32LocalAccounts, LooksUpAQualifiedBuiltInGroup) {
-  EXPECT_EQ(Win32LocalAccounts().lookup_sid("BUILTIN\\Administrators"),
+  EXPECT_EQ(Win32LocalAccounts().lookup_sid(administrators_name()),
             std::optional<std::string>("S-1-5-32-544"));
 }
 
@@ -257,8 +271,8 @@ TEST(Win32LocalAccounts, RefusesABuiltInGroupBeforeCreatingAnything) {
   ScopeGuard cleanup([&] {
     if (accounts.lookup_sid(user)) accounts.remove_user(user);
   });
-  const std::optional<Error> error = error_of(
-      [&] { accounts.ensure_user(user, "Aa1!" + random_hex(10), "BUILTIN\\Administrators"); });
+  const std::optional<Error> error =
+      error_of([&] { accounts.ensure_user(user, "Aa1!" + random_hex(10), administrators_name()); });
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->code(), ErrorCode::win32_call_failed);
   EXPECT_NE(std::string(error->what()).find("(S-1-5-32-544) is a built-in group"),
