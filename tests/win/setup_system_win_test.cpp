@@ -574,6 +574,10 @@ TEST(SmokeSetupSystemTest, LogonScreenValueIsWrittenAndRemoved) {
   WINSANDBOX_RUN_CYCLE(logon_screen_cycle());
 }
 
+// Wine 8 (observed): NetLocalGroupAdd and NetUserAdd answer NERR_Success without making an
+// account LookupAccountNameW can find (NetUserAdd even twice for one name), NetLocalGroupDel
+// answers success for any name, and NetUserSetInfo is an unimplemented stub that aborts the
+// process: the cycle stops at the group lookup, before any password reset.
 TEST(SmokeSetupSystemTest, AccountsAreCreatedResetAndRemoved) {
   WINSANDBOX_RUN_CYCLE(accounts_cycle());
 }
