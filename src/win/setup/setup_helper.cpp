@@ -175,8 +175,8 @@ private:
     });
   }
 
-  std::string lookup(std::string_view stage, const std::string& name) {
-    return step(stage, SetupErrorCode::sid_lookup_failed, "look up the SID of " + name, [&] {
+  std::string lookup(const std::string& name) {
+    return step("accounts", SetupErrorCode::sid_lookup_failed, "look up the SID of " + name, [&] {
       const std::optional<std::string> sid = system_.accounts->lookup_sid(name);
       if (!sid) throw Error(ErrorCode::win32_call_failed, "no account named " + name, 1332);
       return *sid;
@@ -188,9 +188,9 @@ private:
     const SandboxAccounts& accounts = request_.accounts;
     remove_marker();
     const std::string group_sid =
-        step("group", SetupErrorCode::group_failed, "ensure the group " + accounts.group_name,
+        step("accounts", SetupErrorCode::group_failed, "ensure the group " + accounts.group_name,
              [&] { return system_.accounts->ensure_group(accounts.group_name, kGroupComment); });
-    const std::string real_user_sid = lookup("state_dirs", request_.real_user);
+    const std::string real_user_sid = lookup(request_.real_user);
     lock_state_directories(group_sid, real_user_sid);
 
     SandboxSecrets secrets;
@@ -206,7 +206,7 @@ private:
         system_.accounts->hide_from_logon_screen(name);
       });
       (offline ? secrets.offline : secrets.online) = SandboxAccountCredentials{name, password};
-      sid = lookup("sids", name);
+      sid = lookup(name);
     }
     step("secrets", SetupErrorCode::secrets_failed, "store the account secrets",
          [&] { write_sandbox_secrets(request_.sandbox_home, secrets, *system_.secrets); });
@@ -338,7 +338,7 @@ private:
     } catch (const Error& error) {
       log::debug("setup refresh: marker unusable ({}); looking the group up", error.what());
     }
-    if (group_sid.empty()) group_sid = lookup("acls", request_.accounts.group_name);
+    if (group_sid.empty()) group_sid = lookup(request_.accounts.group_name);
     sync_grants(group_sid);
   }
 
@@ -378,6 +378,16 @@ private:
             [&] { system_.accounts->remove_group(accounts.group_name); });
     attempt("secrets", "remove the account secrets",
             [&] { remove_sandbox_secrets(request_.sandbox_home); });
+    // The secrets and runner directories go too; `.sandbox` stays (logs, capability SIDs, the
+    // emptied applied state).
+    for (const WinPath& directory : setup_state_directories(request_.sandbox_home)) {
+      if (directory.filename() == ".sandbox") continue;
+      attempt("state_dirs", "remove " + directory.str(), [&] {
+        std::error_code error;
+        std::filesystem::remove_all(fs_path(directory), error);
+        if (error) throw Error(ErrorCode::io_error, error.message());
+      });
+    }
     if (!stayed.empty()) {
       std::string message = "uninstall left " + std::to_string(stayed.size()) + " thing(s) behind:";
       for (const std::string& item : stayed) message += "\n- " + item;
@@ -399,7 +409,11 @@ std::string state_directory_sddl(std::string_view directory_name, std::string_vi
   const std::string group(group_sid);
   const std::string owners =
       "(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;" + std::string(real_user_sid) + ")";
-  if (directory_name == ".sandbox-secrets") return "D:P(D;OICI;FA;;;" + group + ")" + owners;
+  if (directory_name == ".sandbox-secrets") {
+    // No Administrators: the real user and SYSTEM only (docs/setup.md#secrets).
+    return "D:P(D;OICI;FA;;;" + group + ")(A;OICI;FA;;;SY)(A;OICI;FA;;;" +
+           std::string(real_user_sid) + ")";
+  }
   if (directory_name == ".sandbox-bin") return "D:P" + owners + "(A;OICI;0x1200a9;;;" + group + ")";
   return "D:P" + owners;
 }

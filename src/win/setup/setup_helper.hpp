@@ -71,9 +71,12 @@ SetupOutcome run_setup(const SetupRequest& request, SetupSystem& system,
                        const SetupRunOptions& options = {});
 
 // The protected DACLs the setup gives its state directories (docs/setup.md#state-directories),
-// as SDDL: `.sandbox` and `.sandbox-bin` — SYSTEM, Administrators and the real user full
-// access, the group read+execute on `.sandbox-bin` only; `.sandbox-secrets` — the same with the
-// group denied everything.
+// as SDDL, every ACE inherited by files and subdirectories:
+// * `.sandbox`: SYSTEM, Administrators and the real user full access; nothing for the group
+//   (it holds acl_state.json and the marker: a sandboxed command must not rewrite the record
+//   of what was granted or denied);
+// * `.sandbox-bin`: the same, and read + execute for the group;
+// * `.sandbox-secrets`: the group denied everything, SYSTEM and the real user full access.
 std::string state_directory_sddl(std::string_view directory_name, std::string_view group_sid,
                                  std::string_view real_user_sid);
 
