@@ -558,28 +558,4 @@ int run_setup_helper(const std::vector<std::wstring>& args) {
   }
 }
 
-WinPath locate_setup_helper_executable() {
-  std::wstring module(MAX_PATH, L'\0');
-  for (;;) {
-    const DWORD length =
-        GetModuleFileNameW(nullptr, module.data(), static_cast<DWORD>(module.size()));
-    if (length == 0) throw_last_error("GetModuleFileNameW");
-    if (length < module.size()) {
-      module.resize(length);
-      break;
-    }
-    module.resize(module.size() * 2);
-  }
-  const auto slash = module.find_last_of(L"\\/");
-  const std::wstring helper = module.substr(0, slash + 1) + kSetupHelperFileName;
-  const DWORD attributes = GetFileAttributesW(helper.c_str());
-  if (attributes == INVALID_FILE_ATTRIBUTES || (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
-    throw Error(ErrorCode::setup_failed, "launch_failed (stage launch): " + to_utf8(helper) +
-                                             " is missing: the elevated setup needs "
-                                             "winsandbox-setup.exe next to " +
-                                             to_utf8(module));
-  }
-  return WinPath::parse(to_utf8(helper));
-}
-
 }  // namespace winsandbox::win

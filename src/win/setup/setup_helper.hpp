@@ -85,7 +85,8 @@ std::string state_directory_sddl(std::string_view directory_name, std::string_vi
 int run_setup_helper(const std::vector<std::wstring>& args);
 
 // winsandbox-setup.exe next to this process's executable. Error(setup_failed,
-// "launch_failed (stage launch): ... is missing") when it is not there.
+// "launch_failed (stage launch): ... is missing") when it is not there. Defined by the setup
+// orchestration (setup_orchestrator.cpp), which is its only user.
 WinPath locate_setup_helper_executable();
 
 }  // namespace winsandbox::win
