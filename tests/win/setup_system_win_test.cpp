@@ -152,13 +152,18 @@ TEST(DpapiSecretProtector, WrongEntropyFailsWithTheWindowsError) {
   EXPECT_NE(*error->win32_error(), 0u);
 }
 
-TEST(DpapiSecretProtector, ACorruptedBlobFails) {
+TEST(DpapiSecretProtector, ATamperedOrTruncatedBlobFails) {
   DpapiSecretProtector dpapi;
-  std::vector<std::uint8_t> blob = dpapi.protect("secret", "e");
-  blob[blob.size() / 2] ^= 0x5a;
-  const std::optional<Error> error = error_of([&] { dpapi.unprotect(blob, "e"); });
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(error->code(), ErrorCode::win32_call_failed);
+  const std::vector<std::uint8_t> blob = dpapi.protect("secret", "e");
+  std::vector<std::uint8_t> tampered = blob;
+  tampered.back() ^= 0x5a;  // the blob ends with its signature
+  const std::optional<Error> tampered_error = error_of([&] { dpapi.unprotect(tampered, "e"); });
+  ASSERT_TRUE(tampered_error.has_value());
+  EXPECT_EQ(tampered_error->code(), ErrorCode::win32_call_failed);
+  std::vector<std::uint8_t> truncated(blob.begin(), blob.begin() + blob.size() / 2);
+  const std::optional<Error> truncated_error = error_of([&] { dpapi.unprotect(truncated, "e"); });
+  ASSERT_TRUE(truncated_error.has_value());
+  EXPECT_EQ(truncated_error->code(), ErrorCode::win32_call_failed);
 }
 
 // ---- Firewall state mapping and the WFP user condition (pure) ----------------------------------
@@ -502,8 +507,9 @@ std::optional<GUID> filter_layer(const std::string& key) {
 void wfp_cycle(const std::string& account) {
   FwpmWfpFilters wfp;
   const std::vector<WfpFilterSpec> filters = test_filters();
-  ScopeGuard cleanup([&] { wfp.remove_all(filters); });
+  // One transaction per call: an install that throws leaves nothing behind to clean up.
   EXPECT_EQ(wfp.install(filters, account), filters.size());
+  ScopeGuard cleanup([&] { wfp.remove_all(filters); });
   // Again: each filter replaced by key, not duplicated.
   EXPECT_EQ(wfp.install(filters, account), filters.size());
   const std::optional<GUID> dns_layer = filter_layer(filters[0].key);
