@@ -40,7 +40,14 @@ SetupRequestOptions setup_options(const ElevatedSetupOverrides& setup) {
 // The production launcher's credentials: the setup stores them (docs/setup.md#secrets).
 SandboxAccountCredentials sandbox_credentials(const SetupRequest& request) {
   SetupSystem system = make_setup_system();
-  return load_sandbox_credentials(request.sandbox_home, request.network_identity, *system.secrets);
+  std::optional<SandboxAccountCredentials> credentials =
+      load_sandbox_credentials(request.sandbox_home, request.network_identity, *system.secrets);
+  if (!credentials) {
+    throw Error(ErrorCode::setup_required,
+                "no stored credentials for the sandbox accounts of sandbox home " +
+                    request.sandbox_home.str() + ": run `winsandbox setup`");
+  }
+  return std::move(*credentials);
 }
 
 // A logon the account's password no longer opens (1326 bad credentials; 1312 no logon session,
@@ -77,9 +84,9 @@ ElevatedLaunch prepare_elevated_launch(const SandboxedCommand& command,
   }();
   warnings.insert(warnings.end(), context.warnings.begin(), context.warnings.end());
   // The launcher, after the setup it depends on (docs/setup.md#orchestration).
-  const SetupRunOptions run_options{.allow_prompt = setup.allow_setup_prompt};
+  const SetupLaunchOptions run_options{.allow_prompt = setup.allow_setup_prompt};
   std::unique_ptr<RunnerLauncher> launcher;
-  std::optional<SetupRunOptions> repair;
+  std::optional<SetupLaunchOptions> repair;
   if (direct_runner_launch_selected()) {
     // The warning reaches the caller through the result (the CLI prints it); the log only notes
     // the choice, so a CLI user does not read it twice.
@@ -119,7 +126,7 @@ RunnerConnection start_elevated_runner(ElevatedLaunch& launch) {
   }
   SetupRequest repair = launch.setup_request;
   repair.mode = SetupMode::repair;
-  run_setup_helper(repair, *launch.repair);
+  run_setup_process(repair, *launch.repair);
   launch.launcher = make_logon_runner_launcher(sandbox_credentials(launch.setup_request));
   try {
     return start_runner(*launch.launcher, launch.runner, launch.request);

@@ -32,7 +32,7 @@ struct ElevatedLaunch {
   std::vector<std::string> warnings;
   // The production launcher's setup options: a stale password triggers one repair run. Empty
   // for the direct launcher.
-  std::optional<SetupRunOptions> repair;
+  std::optional<SetupLaunchOptions> repair;
 };
 
 // In order, nothing written before the input is known good: validate and resolve

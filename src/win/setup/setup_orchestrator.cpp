@@ -42,12 +42,13 @@ bool marker_writing_mode(SetupMode mode) {
   return mode == SetupMode::full || mode == SetupMode::provision_only || mode == SetupMode::repair;
 }
 
-Error setup_failure(SetupErrorCode code, std::string_view stage, const std::string& message,
+Error setup_failure(const SetupErrorReport& report) {
+  return Error(ErrorCode::setup_failed, setup_error_summary(report), report.windows_error);
+}
+
+Error setup_failure(SetupErrorCode code, std::string stage, std::string message,
                     std::optional<std::uint32_t> windows_error = std::nullopt) {
-  std::string text = std::string(setup_error_code_name(code)) + " (stage " + std::string(stage) +
-                     "): " + message;
-  return windows_error ? Error(ErrorCode::setup_failed, std::move(text), *windows_error)
-                       : Error(ErrorCode::setup_failed, std::move(text));
+  return setup_failure(SetupErrorReport{code, std::move(stage), std::move(message), windows_error});
 }
 
 std::string describe_reasons(const SetupStatus& status) {
@@ -139,7 +140,7 @@ void check_helper_exit(const SetupRequest& request, DWORD code) {
                           "winsandbox-setup.exe exited 1 and its report " +
                               setup_error_path(home).str() + " is unreadable: " + error.what());
     }
-    throw setup_failure(report.code, report.stage, report.message, report.windows_error);
+    throw setup_failure(report);
   }
   if (code != 0) {
     throw setup_failure(SetupErrorCode::helper_failed, "helper",
@@ -155,7 +156,7 @@ void check_helper_exit(const SetupRequest& request, DWORD code) {
 }
 
 // One helper run, the caller holding the home's setup mutex.
-void run_helper_locked(const SetupRequest& request, const SetupRunOptions& options) {
+void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& options) {
   const bool direct = direct_setup_launch_selected() || process_is_elevated_administrator();
   if (!direct && !options.allow_prompt) {
     throw Error(ErrorCode::setup_required,
@@ -168,12 +169,24 @@ void run_helper_locked(const SetupRequest& request, const SetupRunOptions& optio
   DeleteFileW(to_wide(setup_error_path(request.sandbox_home).str()).c_str());
 
   log::TimedStep step("setup helper");
-  SetupChannelServer channel;
-  HelperProcess process = direct ? launch_direct(helper, channel.pipe_name())
-                                 : launch_elevated(helper, channel.pipe_name());
+  SetupChannelServer channel = SetupChannelServer::create();
+  HelperProcess process =
+      direct ? launch_direct(helper, channel.name()) : launch_elevated(helper, channel.name());
   step.set_detail(fmt::format("mode {}, {}", setup_mode_name(request.mode),
                               direct ? "direct" : "runas"));
-  channel.send_request(request, process.process.get(), options.timeout);
+  try {
+    channel.send(setup_request_to_json(request), process.process.get(), options.timeout);
+  } catch (const Error&) {
+    // A helper that exited first may have left its report (bad request, ...): prefer it.
+    if (WaitForSingleObject(process.process.get(), 0) == WAIT_OBJECT_0) {
+      DWORD code = 0;
+      if (GetExitCodeProcess(process.process.get(), &code) && code != 0) {
+        check_helper_exit(request, code);
+      }
+    }
+    TerminateProcess(process.process.get(), 1);
+    throw;
+  }
   const DWORD wait =
       WaitForSingleObject(process.process.get(), static_cast<DWORD>(options.timeout.count()));
   if (wait != WAIT_OBJECT_0) {
@@ -229,7 +242,8 @@ bool process_is_elevated_administrator() {
 
 WinPath locate_setup_helper_executable() {
   try {
-    return locate_executable_beside_this_process(kSetupHelperFileName, ErrorCode::setup_failed,
+    return locate_executable_beside_this_process(to_utf8(kSetupHelperFileName),
+                                                 ErrorCode::setup_failed,
                                                  "the elevated setup");
   } catch (const Error& error) {
     if (error.code() != ErrorCode::setup_failed) throw;
@@ -277,7 +291,7 @@ SetupStatus read_setup_status(const SetupRequest& request) {
                                setup_secrets_present(request.sandbox_home), request);
 }
 
-SetupEnsureResult ensure_setup(const SetupRequest& request, const SetupRunOptions& options) {
+SetupEnsureResult ensure_setup(const SetupRequest& request, const SetupLaunchOptions& options) {
   SetupEnsureResult result;
   result.status = read_setup_status(request);
   if (result.status.state != SetupState::current) {
@@ -318,7 +332,7 @@ SetupEnsureResult ensure_setup(const SetupRequest& request, const SetupRunOption
   return result;
 }
 
-void run_setup_helper(const SetupRequest& request, const SetupRunOptions& options) {
+void run_setup_process(const SetupRequest& request, const SetupLaunchOptions& options) {
   const NamedMutexLock lock =
       NamedMutexLock::acquire(setup_mutex_name(request.sandbox_home), options.timeout);
   run_helper_locked(request, options);

@@ -28,6 +28,7 @@
 #include <string>
 
 #include "plan/setup_plan.hpp"
+#include "win/setup/setup_helper.hpp"
 #include "winsandbox/path.hpp"
 #include "winsandbox/setup_request.hpp"
 
@@ -36,8 +37,6 @@ namespace winsandbox::win {
 // The environment variable, and its one value, that starts the helper without UAC.
 inline constexpr char kSetupLaunchVariable[] = "WINSANDBOX_TEST_SETUP_LAUNCH";
 inline constexpr char kDirectSetupLaunch[] = "direct";
-// The helper's file name, next to this process's executable.
-inline constexpr char kSetupHelperFileName[] = "winsandbox-setup.exe";
 
 // True when this process's environment selects the direct setup launch / the fake machine.
 bool direct_setup_launch_selected();
@@ -45,8 +44,7 @@ bool fake_setup_system_selected();
 // True when this process runs with an elevated token that is a member of Administrators.
 bool process_is_elevated_administrator();
 
-// winsandbox-setup.exe next to this process's executable. Error(setup_failed) when missing.
-WinPath locate_setup_helper_executable();
+// (winsandbox-setup.exe is found by locate_setup_helper_executable, setup_helper.hpp.)
 
 // `Local\winsandbox-setup-<hash of the sandbox home>`.
 std::string setup_mutex_name(const WinPath& sandbox_home);
@@ -59,7 +57,7 @@ bool setup_secrets_present(const WinPath& sandbox_home);
 // evaluate_setup_status over the two above.
 SetupStatus read_setup_status(const SetupRequest& request);
 
-struct SetupRunOptions {
+struct SetupLaunchOptions {
   // False: Error(setup_required) instead of a UAC prompt.
   bool allow_prompt = true;
   // How long a caller waits for another caller's setup run of the same home (and for its own
@@ -79,11 +77,11 @@ struct SetupEnsureResult {
 // runs). Errors: setup_required (prompting forbidden), setup_canceled (UAC declined),
 // setup_failed ("<code> (stage <stage>): <message>", the report's Windows error; a helper that
 // exited 0 without a marker: helper_incomplete), and the refresh's ACL errors.
-SetupEnsureResult ensure_setup(const SetupRequest& request, const SetupRunOptions& options = {});
+SetupEnsureResult ensure_setup(const SetupRequest& request, const SetupLaunchOptions& options = {});
 
 // Runs winsandbox-setup.exe once in `request.mode` under the home's setup mutex, waits for it and
 // checks its outcome (modes that write a marker: the marker must be there afterwards). Errors as
 // ensure_setup.
-void run_setup_helper(const SetupRequest& request, const SetupRunOptions& options = {});
+void run_setup_process(const SetupRequest& request, const SetupLaunchOptions& options = {});
 
 }  // namespace winsandbox::win
