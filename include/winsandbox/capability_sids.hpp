@@ -75,6 +75,10 @@ std::vector<std::string> token_capability_sids(const ResolvedPermissions& resolv
 // only shape capability SIDs take.
 bool is_capability_sid(std::string_view text) noexcept;
 
+// Loose SID syntax check for account and group SIDs: `S-1-` followed by digits and dashes (any
+// authority; capability SIDs are checked strictly by is_capability_sid).
+bool looks_like_sid(std::string_view text) noexcept;
+
 // `{"read_only":"S-…","writable_roots":[{"root":"C:\\repo","sid":"S-…"}]}` (compact).
 std::string capability_sids_to_json(const CapabilitySids& sids);
 

@@ -49,6 +49,10 @@ namespace winsandbox {
 // |                               | what the parent sent (token SIDs); refused, nothing started      |
 // | runner_failed                 | the elevated command runner could not be started or reached, or  |
 // |                               | stopped talking before `exit`; the message names the stage       |
+// | setup_failed                  | the elevated setup helper failed; the message starts with the    |
+// |                               | setup error code and stage (`firewall_policy_ineffective (stage  |
+// |                               | firewall): ...`, docs/setup.md#errors)                           |
+// | setup_canceled                | the user declined the elevation (UAC) prompt of the setup        |
 // clang-format on
 enum class ErrorCode : std::uint8_t {
   invalid_argument,
@@ -79,6 +83,8 @@ enum class ErrorCode : std::uint8_t {
   writable_root_redirected,
   ipc_request_mismatch,
   runner_failed,
+  setup_failed,
+  setup_canceled,
 };
 
 // The stable snake_case name of `code`.

@@ -18,27 +18,41 @@
 namespace winsandbox {
 
 // Version of the setup request / marker format. A marker from another version means the
-// provisioned state is unknown: a full setup runs again.
-inline constexpr std::uint32_t kSetupVersion = 1;
+// provisioned state is unknown: a full setup runs again. 2: group name, write-root SIDs, the
+// proxy port policy, repair/uninstall modes; the marker records SIDs, permitted port ranges and
+// the system that made it.
+inline constexpr std::uint32_t kSetupVersion = 2;
 
 // Local accounts and group the elevated backend runs commands under
-// (docs/elevated.md#sandbox-accounts).
+// (docs/elevated.md#sandbox-accounts, docs/setup.md#accounts).
 struct SandboxAccounts {
   std::string offline_username = "WinSandboxOffline";
   std::string online_username = "WinSandboxOnline";
+  std::string group_name = "WinSandboxUsers";  // both accounts are members; ACEs name it
   friend bool operator==(const SandboxAccounts&, const SandboxAccounts&) = default;
 };
 
-// What the helper does.
+// An inclusive range of TCP ports, 1 <= first <= last <= 65535 (the loopback port policy:
+// src/plan/setup_plan.hpp, docs/setup.md#port-policy).
+struct PortRange {
+  std::uint16_t first = 1;
+  std::uint16_t last = 1;
+  friend bool operator==(const PortRange&, const PortRange&) = default;
+};
+
+// What the helper does (docs/setup.md#modes).
 //
-// | mode           | JSON             | users / firewall | ACLs (roots, denies) | writes marker |
-// |----------------|------------------|------------------|----------------------|---------------|
-// | full           | "full"           | provisioned      | applied              | yes           |
-// | refresh        | "refresh"        | untouched        | applied              | no            |
-// | provision_only | "provision-only" | provisioned      | untouched            | yes           |
+// | mode           | JSON             | users / firewall | ACLs (roots, denies)     | marker      |
+// |----------------|------------------|------------------|--------------------------|-------------|
+// | full           | "full"           | provisioned      | applied (diff)           | written     |
+// | refresh        | "refresh"        | untouched        | applied (diff)           | kept        |
+// | provision_only | "provision-only" | provisioned      | untouched                | written     |
+// | repair         | "repair"         | provisioned      | every ACE re-written     | written     |
+// | uninstall      | "uninstall"      | removed          | every recorded ACE gone  | removed     |
 //
 // (The reference spells refresh as mode "full" + `refresh_only: true`; one field is enough.)
-enum class SetupMode { full, refresh, provision_only };
+// Status is no mode: the orchestrator computes it in-process (evaluate_setup_status).
+enum class SetupMode { full, refresh, provision_only, repair, uninstall };
 
 struct SetupRequest {
   std::uint32_t version = kSetupVersion;
@@ -49,11 +63,19 @@ struct SetupRequest {
   std::vector<WinPath> workspace_roots;
   // Which account runs the command: the helper configures the offline account's firewall.
   NetworkIdentity network_identity = NetworkIdentity::offline;
-  std::vector<WinPath> read_roots;         // read+execute for the sandbox group
-  std::vector<WinPath> write_roots;        // write for the group and the root's capability SID
+  std::vector<WinPath> read_roots;   // read+execute for the sandbox group
+  std::vector<WinPath> write_roots;  // write for the group and the root's capability SID
+  // The capability SID of each write root, same order and size as `write_roots`: the SID of
+  // the most specific writable root of the command containing it (the spawn context fills it
+  // from its CapabilitySids; build_setup_request leaves it empty).
+  std::vector<std::string> write_root_sids;
   std::vector<WinPath> deny_read_paths;    // deny read for the sandbox group
   std::vector<WinPath> deny_write_paths;   // deny write for the overlapping roots' SIDs
   std::vector<std::uint16_t> proxy_ports;  // loopback ports the offline account may reach
+  // Loopback ports the host may use for its proxy, set once and permitted in addition to
+  // `proxy_ports` (normalized ranges), so that port churn inside the range needs no new
+  // elevated setup (docs/setup.md#port-policy). Empty for the online identity.
+  std::vector<PortRange> proxy_port_policy;
   bool allow_local_binding = false;
   std::string real_user;  // the account whose files these are (gets full access to state dirs)
   SetupMode mode = SetupMode::full;
@@ -75,6 +97,8 @@ struct SetupRequestOptions {
   // Added to the resolved deny-read paths / read-only subpaths.
   std::vector<WinPath> extra_deny_read;
   std::vector<WinPath> extra_deny_write;
+  // The loopback port policy (SetupRequest::proxy_port_policy; offline identity only).
+  std::vector<PortRange> proxy_port_policy;
 };
 
 // Top-level children of %USERPROFILE% that hold credentials and are never granted, whatever the
@@ -98,7 +122,9 @@ const std::vector<std::string_view>& user_profile_secret_dirs();
 // * write roots: resolved.acl.allow_write (existing writable roots), or the override.
 // * deny-read: resolved.deny_read + extra; deny-write: resolved.acl.deny_write,
 //   resolved.acl.protect_missing + extra.
-// * proxy ports and local binding: resolved.network (empty / false for the online identity).
+// * proxy ports and local binding: resolved.network (empty / false for the online identity);
+//   the proxy port policy: the option, normalized (empty for the online identity).
+// * write_root_sids: left empty (the spawn context fills them from its capability SIDs).
 //
 // Filters applied to both root lists, in this order:
 // 1. a root equal to %USERPROFILE% is replaced by its children (listed through `fs`), so the
@@ -117,18 +143,29 @@ SetupRequest build_setup_request(const ResolvedPermissions& resolved, const WinP
                                  const Environment& child_env, const FileSystemView& fs,
                                  const SetupRequestOptions& options = {});
 
-// What a completed full (or provision-only) setup provisioned, written by the helper to
-// `<sandbox_home>\.sandbox\setup_marker.json`.
+// What a completed full, provision-only or repair setup provisioned, written by the helper
+// LAST (after every other step succeeded) to `<sandbox_home>\.sandbox\setup_marker.json`.
 struct SetupMarker {
   std::uint32_t version = kSetupVersion;
   SandboxAccounts accounts;
+  // The SIDs the setup resolved ("S-1-5-21-..."): refresh names the group by `group_sid`.
+  std::string group_sid;
+  std::string offline_sid;
+  std::string online_sid;
   std::string created_at;  // RFC 3339 UTC; informational, may be empty
-  std::vector<std::uint16_t> proxy_ports;
+  // The loopback ports the offline account's firewall rules let through: the setup's
+  // proxy_ports ∪ proxy_port_policy, normalized.
+  std::vector<PortRange> permitted_proxy_ports;
   bool allow_local_binding = false;
+  // What made the marker: "windows" (the real machine) or "fake" (the recording fake of the
+  // tests, WINSANDBOX_TEST_SETUP_SYSTEM); the production path treats a fake marker as missing.
+  std::string system = "windows";
   friend bool operator==(const SetupMarker&, const SetupMarker&) = default;
 };
 
-// The marker a successful setup for `request` leaves behind.
+// The marker a successful setup for `request` leaves behind: version, accounts, permitted
+// ports, local binding, system "windows". The SIDs are left empty: the helper fills in what it
+// resolved (a marker without them does not decode).
 SetupMarker setup_marker_for(const SetupRequest& request, std::string created_at = {});
 
 // Why the provisioned state no longer fits a request.
@@ -136,15 +173,20 @@ SetupMarker setup_marker_for(const SetupRequest& request, std::string created_at
 // | kind                   | when                                                          |
 // |------------------------|---------------------------------------------------------------|
 // | marker_missing         | no marker (setup never completed)                             |
+// | secrets_missing        | a marker but no stored account secrets (status only:          |
+// |                        | evaluate_setup_status; setup_refresh_needed never reports it) |
 // | version_changed        | marker version != request version                             |
-// | accounts_changed       | other account names                                           |
-// | proxy_ports_changed    | offline identity only: other loopback proxy ports             |
+// | accounts_changed       | other account or group names                                  |
+// | proxy_ports_changed    | offline identity only: a requested proxy port lies outside    |
+// |                        | the marker's permitted ranges (fewer ports, or other ports    |
+// |                        | inside the ranges, never drift: docs/setup.md#port-policy)    |
 // | local_binding_changed  | offline identity only: allow_local_binding differs            |
 //
 // The online identity has no firewall rules, so its proxy settings never drift (reference
 // `setup_marker_request_mismatch_reason_ignores_proxy_drift_for_online_identity`).
 enum class SetupDriftKind {
   marker_missing,
+  secrets_missing,
   version_changed,
   accounts_changed,
   proxy_ports_changed,
@@ -153,8 +195,9 @@ enum class SetupDriftKind {
 
 struct SetupDrift {
   SetupDriftKind kind = SetupDriftKind::marker_missing;
-  std::string
-      message;  // e.g. `offline proxy ports changed (stored [3128], requested [1081, 8080])`
+  // e.g. `offline proxy ports outside the permitted ranges (permitted 3128, requested
+  // [1081, 8080])`
+  std::string message;
   friend bool operator==(const SetupDrift&, const SetupDrift&) = default;
 };
 
@@ -167,17 +210,22 @@ std::string_view setup_mode_name(SetupMode mode) noexcept;
 std::string_view setup_drift_kind_name(SetupDriftKind kind) noexcept;
 
 // JSON codecs. Request (compact; keys in this order):
-//   {"version":1,"offline_username":"WinSandboxOffline","online_username":"WinSandboxOnline",
-//    "sandbox_home":"C:\\...","workspace_roots":[...],"network_identity":"offline",
-//    "read_roots":[...],"write_roots":[...],"deny_read_paths":[...],"deny_write_paths":[...],
-//    "proxy_ports":[8080],"allow_local_binding":false,"real_user":"alice","mode":"full"}
-// Marker (pretty, the file form):
-//   {"version":1,"offline_username":…,"online_username":…,"created_at":"…","proxy_ports":[…],
-//    "allow_local_binding":false}
-// Decoding validates every field (absolute paths, ports 1–65535, known mode and identity names,
-// no unknown fields) and throws Error(invalid_argument) naming the JSON path. A request whose
-// version is not kSetupVersion is rejected (invalid_argument); a marker of any version decodes
-// (drift detection reports it).
+//   {"version":2,"offline_username":"WinSandboxOffline","online_username":"WinSandboxOnline",
+//    "group_name":"WinSandboxUsers","sandbox_home":"C:\\...","workspace_roots":[...],
+//    "network_identity":"offline","read_roots":[...],"write_roots":[...],
+//    "write_root_sids":["S-1-5-21-..."],"deny_read_paths":[...],"deny_write_paths":[...],
+//    "proxy_ports":[8080],"proxy_port_policy":"9000-9100","allow_local_binding":false,
+//    "real_user":"alice","mode":"full"}
+// Marker (pretty, the file form; keys in this order):
+//   {"version":2,"offline_username":…,"online_username":…,"group_name":…,"group_sid":"S-…",
+//    "offline_sid":"S-…","online_sid":"S-…","created_at":"…",
+//    "permitted_proxy_ports":"8080,9000-9100","allow_local_binding":false,"system":"windows"}
+// Port ranges are strings in format_port_ranges syntax ("" for none). Decoding validates every
+// field (absolute paths, ports 1–65535, port range syntax, capability SIDs for write_root_sids
+// with one per write root, SID syntax for the marker's SIDs, known mode, identity and system
+// names, no unknown fields) and throws Error(invalid_argument) naming the JSON path. A request
+// whose version is not kSetupVersion is rejected (invalid_argument); a marker of any version
+// decodes when its fields are valid (drift detection reports the version).
 std::string setup_request_to_json(const SetupRequest& request);
 SetupRequest setup_request_from_json(std::string_view json);
 std::string setup_marker_to_json(const SetupMarker& marker);

@@ -5,7 +5,7 @@
 namespace winsandbox {
 namespace {
 
-constexpr EnumNames<ErrorCode, 28> kNames{{
+constexpr EnumNames<ErrorCode, 30> kNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::invalid_profile, "invalid_profile"},
     {ErrorCode::invalid_policy, "invalid_policy"},
@@ -34,6 +34,8 @@ constexpr EnumNames<ErrorCode, 28> kNames{{
     {ErrorCode::writable_root_redirected, "writable_root_redirected"},
     {ErrorCode::ipc_request_mismatch, "ipc_request_mismatch"},
     {ErrorCode::runner_failed, "runner_failed"},
+    {ErrorCode::setup_failed, "setup_failed"},
+    {ErrorCode::setup_canceled, "setup_canceled"},
 }};
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ipc/frame_body.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/ipc.hpp"
 
@@ -53,13 +54,29 @@ std::size_t read_fully(ByteReader& in, std::span<char> buffer) {
 
 }  // namespace
 
-std::string encode_frame(const IpcMessage& message) {
-  const std::string body = ipc_message_to_json(message);
+std::string encode_frame_body(std::string_view body) {
   check_length(body.size());
   const auto header = encode_length(static_cast<std::uint32_t>(body.size()));
   std::string frame(header.begin(), header.end());
   frame += body;
   return frame;
+}
+
+std::optional<std::string> read_frame_body(ByteReader& in) {
+  std::array<char, kHeaderBytes> header{};
+  const std::size_t got = read_fully(in, header);
+  if (got == 0) return std::nullopt;  // clean end between frames
+  if (got < kHeaderBytes) throw_truncated("header", got, kHeaderBytes);
+  const std::uint32_t length = decode_length(std::string_view(header.data(), header.size()));
+  check_length(length);
+  std::string body(length, '\0');
+  const std::size_t body_got = read_fully(in, body);
+  if (body_got < length) throw_truncated("body", body_got, length);
+  return body;
+}
+
+std::string encode_frame(const IpcMessage& message) {
+  return encode_frame_body(ipc_message_to_json(message));
 }
 
 IpcMessage decode_frame(std::string_view bytes) {
@@ -76,16 +93,9 @@ IpcMessage decode_frame(std::string_view bytes) {
 }
 
 std::optional<IpcMessage> FrameReader::read() {
-  std::array<char, kHeaderBytes> header{};
-  const std::size_t got = read_fully(in_, header);
-  if (got == 0) return std::nullopt;  // clean end between frames
-  if (got < kHeaderBytes) throw_truncated("header", got, kHeaderBytes);
-  const std::uint32_t length = decode_length(std::string_view(header.data(), header.size()));
-  check_length(length);
-  std::string body(length, '\0');
-  const std::size_t body_got = read_fully(in_, body);
-  if (body_got < length) throw_truncated("body", body_got, length);
-  return ipc_message_from_json(body);
+  const std::optional<std::string> body = read_frame_body(in_);
+  if (!body) return std::nullopt;
+  return ipc_message_from_json(*body);
 }
 
 void FrameWriter::write(const IpcMessage& message) {

@@ -98,15 +98,13 @@ std::vector<std::string> deny_write_sids(const std::vector<RootSid>& roots, cons
   return all;
 }
 
-// Loose SID syntax check for the group SID (any authority; capability SIDs are checked
-// strictly elsewhere).
-bool looks_like_sid(std::string_view text) {
+}  // namespace
+
+bool looks_like_sid(std::string_view text) noexcept {
   if (!text.starts_with("S-1-") || text.size() < 5) return false;
   return std::all_of(text.begin() + 4, text.end(),
                      [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
-
-}  // namespace
 
 bool AclEntry::same_ace(const AclEntry& other) const noexcept {
   return kind == other.kind && path == other.path && sid == other.sid && mask == other.mask &&

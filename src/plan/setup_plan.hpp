@@ -19,12 +19,7 @@ namespace winsandbox {
 
 // ---- Loopback port policy ---------------------------------------------------------------------
 
-// An inclusive range of TCP ports, 1 <= first <= last <= 65535.
-struct PortRange {
-  std::uint16_t first = 1;
-  std::uint16_t last = 1;
-  friend bool operator==(const PortRange&, const PortRange&) = default;
-};
+// PortRange (an inclusive range of TCP ports) lives in winsandbox/setup_request.hpp.
 
 // Sorted, merged ranges (adjacent or overlapping ranges joined; 0 dropped).
 std::vector<PortRange> normalize_port_ranges(std::vector<PortRange> ranges);
@@ -143,6 +138,9 @@ struct SetupErrorReport {
 inline constexpr std::string_view kSetupErrorFileName = "setup_error.json";
 
 std::string setup_error_report_to_json(const SetupErrorReport& report);
+// "firewall_policy_ineffective (stage firewall): <message> (Windows error 5)": the text of the
+// Error(setup_failed) the orchestrator raises (starts with the code name).
+std::string setup_error_summary(const SetupErrorReport& report);
 // Validates every field; Error(invalid_argument) for anything else (unknown code, unknown key).
 SetupErrorReport setup_error_report_from_json(std::string_view json);
 
@@ -166,6 +164,30 @@ SetupStatus evaluate_setup_status(const std::optional<SetupMarker>& marker, bool
 // {"state":"outdated","reasons":[{"kind":"proxy_ports_changed","message":"…"}]}
 Json to_json_value(const SetupStatus& status);
 
+// ---- Files and grants -------------------------------------------------------------------------
+
+// `<home>\.sandbox\setup_marker.json`, `<home>\.sandbox\setup_error.json`,
+// `<home>\.sandbox-secrets\sandbox_users.json`.
+WinPath setup_marker_path(const WinPath& sandbox_home);
+WinPath setup_error_path(const WinPath& sandbox_home);
+WinPath secrets_file_path(const WinPath& sandbox_home);
+// The state directories the setup creates and gives their own DACLs, in this order:
+// `<home>\.sandbox`, `<home>\.sandbox-bin`, `<home>\.sandbox-secrets`.
+std::vector<WinPath> setup_state_directories(const WinPath& sandbox_home);
+
+// The setup's ACL grants for `request` (docs/setup.md#grants), sorted like plan_acl:
+// * allow_read_execute for the group on every read root (origin setup_read_root), except a
+//   path that also gets the group's allow_write;
+// * allow_write on every write root for the group and for the root's SID (write_root_sids);
+// * deny_read for the group on every deny-read path, create_directory_if_missing;
+// * deny_write on every deny-write path for the SIDs of the write roots overlapping it
+//   (containing it or inside it), or for every write-root SID when none overlaps (none at all
+//   without write roots), create_directory_if_missing (origin missing_subpath, as the
+//   request merges existing read-only subpaths and missing protected ones).
+// Throws Error(invalid_argument) when write_root_sids does not give one capability SID per
+// write root or `group_sid` is not a SID.
+AclPlan setup_acl_plan(const SetupRequest& request, std::string_view group_sid);
+
 // ---- The whole plan (dry run) -----------------------------------------------------------------
 
 // Everything a setup of `request` would make: group, accounts, state directories, firewall
@@ -174,12 +196,34 @@ Json to_json_value(const SetupStatus& status);
 struct SetupPlan {
   SetupMode mode = SetupMode::full;
   std::string group_name;
+  // The group's SID when the group exists; nullopt when it does not yet (a dry run before the
+  // first setup): the ACEs then name the group by pending_group_sid(group_name).
+  std::optional<std::string> group_sid;
   std::vector<std::string> account_names;
   std::vector<WinPath> state_directories;  // .sandbox, .sandbox-bin, .sandbox-secrets
   FirewallPlan firewall;                   // empty for refresh
   std::vector<WfpFilterSpec> wfp_filters;  // empty for refresh
-  std::vector<AclEntry> aces;              // empty for provision-only
+  std::vector<AclEntry> aces;              // empty for provision-only and uninstall
+  friend bool operator==(const SetupPlan&, const SetupPlan&) = default;
 };
+
+// What the ACEs of a dry run name the group by while it does not exist yet (its SID is made
+// when the group is created): "<sid of WinSandboxUsers>". Never a SID, so it cannot pass for
+// one; the plan's JSON says `"group_sid":null` next to it.
+std::string pending_group_sid(std::string_view group_name);
+
+// The plan of a setup of `request` (by request.mode):
+// | mode           | accounts/group | firewall + WFP             | ACEs                      |
+// |----------------|----------------|----------------------------|---------------------------|
+// | full, repair   | ensured        | offline_firewall_plan, all | setup_acl_plan            |
+// | refresh        | —              | —                          | setup_acl_plan            |
+// | provision-only | ensured        | offline_firewall_plan, all | —                         |
+// | uninstall      | removed        | remove all_firewall_rule_names, filters removed | — |
+// For uninstall, `account_names`/`group_name` are what is removed, `firewall.remove` lists
+// every rule name and `wfp_filters` the filters deleted (the recorded ACEs are not known to
+// the plan: they come from acl_state.json at run time).
+// `group_sid`: the group's SID, nullopt when the group does not exist yet.
+SetupPlan plan_setup(const SetupRequest& request, std::optional<std::string> group_sid);
 Json to_json_value(const SetupPlan& plan);
 
 }  // namespace winsandbox

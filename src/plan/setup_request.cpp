@@ -7,7 +7,9 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "plan/setup_plan.hpp"
 #include "resolve/resolved_json.hpp"
+#include "winsandbox/capability_sids.hpp"
 #include "winsandbox/error.hpp"
 
 namespace winsandbox {
@@ -17,13 +19,16 @@ namespace {
 constexpr std::array<std::string_view, 4> kPlatformDefaultVariables{
     "SystemRoot", "ProgramFiles", "ProgramFiles(x86)", "ProgramData"};
 
-constexpr EnumNames<SetupMode, 3> kSetupModeNames{{
+constexpr EnumNames<SetupMode, 5> kSetupModeNames{{
     {SetupMode::full, "full"},
     {SetupMode::refresh, "refresh"},
     {SetupMode::provision_only, "provision-only"},
+    {SetupMode::repair, "repair"},
+    {SetupMode::uninstall, "uninstall"},
 }};
-constexpr EnumNames<SetupDriftKind, 5> kSetupDriftKindNames{{
+constexpr EnumNames<SetupDriftKind, 6> kSetupDriftKindNames{{
     {SetupDriftKind::marker_missing, "marker_missing"},
+    {SetupDriftKind::secrets_missing, "secrets_missing"},
     {SetupDriftKind::version_changed, "version_changed"},
     {SetupDriftKind::accounts_changed, "accounts_changed"},
     {SetupDriftKind::proxy_ports_changed, "proxy_ports_changed"},
@@ -145,6 +150,10 @@ std::vector<WinPath> unique(std::vector<WinPath> paths) {
   return out;
 }
 
+std::string accounts_text(const SandboxAccounts& accounts) {
+  return accounts.offline_username + "/" + accounts.online_username + " in " + accounts.group_name;
+}
+
 std::string format_ports(const std::vector<std::uint16_t>& ports) {
   std::string out = "[";
   for (std::size_t i = 0; i < ports.size(); ++i) {
@@ -186,14 +195,64 @@ std::uint32_t version_from(const JsonCursor& cursor) {
   return static_cast<std::uint32_t>(version);
 }
 
+// An account or group name: non-empty (the helper passes it to NetUserAdd/NetLocalGroupAdd).
+std::string name_from(const JsonCursor& cursor) {
+  const std::string& name = cursor.string();
+  if (name.empty()) cursor.fail("empty account name");
+  return name;
+}
+
 SandboxAccounts accounts_from(const JsonCursor& cursor) {
-  return SandboxAccounts{cursor.field("offline_username").string(),
-                         cursor.field("online_username").string()};
+  return SandboxAccounts{name_from(cursor.field("offline_username")),
+                         name_from(cursor.field("online_username")),
+                         name_from(cursor.field("group_name"))};
 }
 
 void put_accounts(Json& out, const SandboxAccounts& accounts) {
   out["offline_username"] = accounts.offline_username;
   out["online_username"] = accounts.online_username;
+  out["group_name"] = accounts.group_name;
+}
+
+std::vector<PortRange> port_ranges_from(const JsonCursor& cursor) {
+  try {
+    return parse_port_ranges(cursor.string());
+  } catch (const Error& error) {
+    cursor.fail(error.what());
+  }
+}
+
+std::string sid_from(const JsonCursor& cursor) {
+  const std::string& sid = cursor.string();
+  if (!looks_like_sid(sid)) cursor.fail("not a SID");
+  return sid;
+}
+
+std::vector<std::string> capability_sids_from(const JsonCursor& cursor) {
+  std::vector<std::string> sids;
+  const auto& items = cursor.array();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const JsonCursor item = cursor.element(i);
+    if (!is_capability_sid(item.string())) item.fail("not a capability SID");
+    sids.push_back(item.string());
+  }
+  return sids;
+}
+
+// The marker's system: "windows" or "fake".
+std::string system_from(const JsonCursor& cursor) {
+  const std::string& system = cursor.string();
+  if (system != "windows" && system != "fake") {
+    cursor.fail("unknown setup system `" + system + "` (windows or fake)");
+  }
+  return system;
+}
+
+std::vector<PortRange> permitted_ports_for(const SetupRequest& request) {
+  std::vector<PortRange> permitted = port_ranges_of(request.proxy_ports);
+  permitted.insert(permitted.end(), request.proxy_port_policy.begin(),
+                   request.proxy_port_policy.end());
+  return normalize_port_ranges(std::move(permitted));
 }
 
 }  // namespace
@@ -219,9 +278,11 @@ SetupRequest build_setup_request(const ResolvedPermissions& resolved, const WinP
                        .network_identity = resolved.network.identity,
                        .read_roots = {},
                        .write_roots = {},
+                       .write_root_sids = {},
                        .deny_read_paths = {},
                        .deny_write_paths = {},
                        .proxy_ports = {},
+                       .proxy_port_policy = {},
                        .allow_local_binding = false,
                        .real_user = options.real_user,
                        .mode = options.mode};
@@ -242,6 +303,7 @@ SetupRequest build_setup_request(const ResolvedPermissions& resolved, const WinP
 
   if (resolved.network.identity == NetworkIdentity::offline) {
     request.proxy_ports = resolved.network.proxy_ports;
+    request.proxy_port_policy = normalize_port_ranges(options.proxy_port_policy);
     request.allow_local_binding = resolved.network.allow_local_binding;
   }
   if (request.real_user.empty()) {
@@ -254,9 +316,13 @@ SetupRequest build_setup_request(const ResolvedPermissions& resolved, const WinP
 SetupMarker setup_marker_for(const SetupRequest& request, std::string created_at) {
   return SetupMarker{.version = request.version,
                      .accounts = request.accounts,
+                     .group_sid = {},
+                     .offline_sid = {},
+                     .online_sid = {},
                      .created_at = std::move(created_at),
-                     .proxy_ports = request.proxy_ports,
-                     .allow_local_binding = request.allow_local_binding};
+                     .permitted_proxy_ports = permitted_ports_for(request),
+                     .allow_local_binding = request.allow_local_binding,
+                     .system = "windows"};
 }
 
 std::vector<SetupDrift> setup_refresh_needed(const std::optional<SetupMarker>& marker,
@@ -272,16 +338,16 @@ std::vector<SetupDrift> setup_refresh_needed(const std::optional<SetupMarker>& m
   }
   if (marker->accounts != request.accounts) {
     drift.push_back({SetupDriftKind::accounts_changed,
-                     "sandbox accounts changed (stored " + marker->accounts.offline_username + "/" +
-                         marker->accounts.online_username + ", requested " +
-                         request.accounts.offline_username + "/" +
-                         request.accounts.online_username + ")"});
+                     "sandbox accounts changed (stored " + accounts_text(marker->accounts) +
+                         ", requested " + accounts_text(request.accounts) + ")"});
   }
   if (request.network_identity == NetworkIdentity::offline) {
-    if (marker->proxy_ports != request.proxy_ports) {
+    if (!ports_within(port_ranges_of(request.proxy_ports), marker->permitted_proxy_ports)) {
+      const std::string permitted = format_port_ranges(marker->permitted_proxy_ports);
       drift.push_back({SetupDriftKind::proxy_ports_changed,
-                       "offline proxy ports changed (stored " + format_ports(marker->proxy_ports) +
-                           ", requested " + format_ports(request.proxy_ports) + ")"});
+                       "offline proxy ports outside the permitted ranges (permitted " +
+                           (permitted.empty() ? std::string("none") : permitted) + ", requested " +
+                           format_ports(request.proxy_ports) + ")"});
     }
     if (marker->allow_local_binding != request.allow_local_binding) {
       drift.push_back({SetupDriftKind::local_binding_changed,
@@ -312,9 +378,11 @@ Json to_json_value(const SetupRequest& request) {
   out["network_identity"] = enum_name(kNetworkIdentityNames, request.network_identity);
   out["read_roots"] = paths_to_json(request.read_roots);
   out["write_roots"] = paths_to_json(request.write_roots);
+  out["write_root_sids"] = request.write_root_sids;
   out["deny_read_paths"] = paths_to_json(request.deny_read_paths);
   out["deny_write_paths"] = paths_to_json(request.deny_write_paths);
   out["proxy_ports"] = request.proxy_ports;
+  out["proxy_port_policy"] = format_port_ranges(request.proxy_port_policy);
   out["allow_local_binding"] = request.allow_local_binding;
   out["real_user"] = request.real_user;
   out["mode"] = setup_mode_name(request.mode);
@@ -322,9 +390,10 @@ Json to_json_value(const SetupRequest& request) {
 }
 
 SetupRequest setup_request_from_json(const JsonCursor& cursor) {
-  cursor.reject_unknown_fields({"version", "offline_username", "online_username", "sandbox_home",
-                                "workspace_roots", "network_identity", "read_roots", "write_roots",
-                                "deny_read_paths", "deny_write_paths", "proxy_ports",
+  cursor.reject_unknown_fields({"version", "offline_username", "online_username", "group_name",
+                                "sandbox_home", "workspace_roots", "network_identity", "read_roots",
+                                "write_roots", "write_root_sids", "deny_read_paths",
+                                "deny_write_paths", "proxy_ports", "proxy_port_policy",
                                 "allow_local_binding", "real_user", "mode"});
   const JsonCursor version = cursor.field("version");
   if (version_from(version) != kSetupVersion) {
@@ -342,12 +411,19 @@ SetupRequest setup_request_from_json(const JsonCursor& cursor) {
                        .network_identity = NetworkIdentity::offline,
                        .read_roots = paths_from(cursor.field("read_roots")),
                        .write_roots = paths_from(cursor.field("write_roots")),
+                       .write_root_sids = capability_sids_from(cursor.field("write_root_sids")),
                        .deny_read_paths = paths_from(cursor.field("deny_read_paths")),
                        .deny_write_paths = paths_from(cursor.field("deny_write_paths")),
                        .proxy_ports = ports_from(cursor.field("proxy_ports")),
+                       .proxy_port_policy = port_ranges_from(cursor.field("proxy_port_policy")),
                        .allow_local_binding = cursor.field("allow_local_binding").boolean(),
                        .real_user = cursor.field("real_user").string(),
                        .mode = SetupMode::full};
+  if (request.write_root_sids.size() != request.write_roots.size()) {
+    cursor.field("write_root_sids")
+        .fail("needs one capability SID per write root (" +
+              std::to_string(request.write_roots.size()) + ")");
+  }
   request.network_identity =
       enum_from_json(cursor.field("network_identity"), kNetworkIdentityNames, "network identity");
   request.mode = enum_from_json(cursor.field("mode"), kSetupModeNames, "setup mode");
@@ -358,20 +434,30 @@ Json to_json_value(const SetupMarker& marker) {
   Json out = Json::object();
   out["version"] = marker.version;
   put_accounts(out, marker.accounts);
+  out["group_sid"] = marker.group_sid;
+  out["offline_sid"] = marker.offline_sid;
+  out["online_sid"] = marker.online_sid;
   out["created_at"] = marker.created_at;
-  out["proxy_ports"] = marker.proxy_ports;
+  out["permitted_proxy_ports"] = format_port_ranges(marker.permitted_proxy_ports);
   out["allow_local_binding"] = marker.allow_local_binding;
+  out["system"] = marker.system;
   return out;
 }
 
 SetupMarker setup_marker_from_json(const JsonCursor& cursor) {
-  cursor.reject_unknown_fields({"version", "offline_username", "online_username", "created_at",
-                                "proxy_ports", "allow_local_binding"});
-  SetupMarker marker{.version = version_from(cursor.field("version")),
-                     .accounts = accounts_from(cursor),
-                     .created_at = {},
-                     .proxy_ports = ports_from(cursor.field("proxy_ports")),
-                     .allow_local_binding = cursor.field("allow_local_binding").boolean()};
+  cursor.reject_unknown_fields({"version", "offline_username", "online_username", "group_name",
+                                "group_sid", "offline_sid", "online_sid", "created_at",
+                                "permitted_proxy_ports", "allow_local_binding", "system"});
+  SetupMarker marker{
+      .version = version_from(cursor.field("version")),
+      .accounts = accounts_from(cursor),
+      .group_sid = sid_from(cursor.field("group_sid")),
+      .offline_sid = sid_from(cursor.field("offline_sid")),
+      .online_sid = sid_from(cursor.field("online_sid")),
+      .created_at = {},
+      .permitted_proxy_ports = port_ranges_from(cursor.field("permitted_proxy_ports")),
+      .allow_local_binding = cursor.field("allow_local_binding").boolean(),
+      .system = system_from(cursor.field("system"))};
   if (const auto created_at = cursor.optional_field("created_at", true)) {
     marker.created_at = created_at->string();
   }

@@ -36,6 +36,32 @@ CapabilitySids assign_sids(const ResolvedPermissions& resolved,
   return sids;
 }
 
+// The capability SID of each write root of the setup request: the SID of the most specific
+// writable root of the command containing it (the root itself, or the profile root a
+// %USERPROFILE% child came from). A write root outside every writable root (an override) has no
+// SID a token carries, so nothing could write there: refused.
+std::vector<std::string> write_root_sids(const std::vector<WinPath>& write_roots,
+                                         const CapabilitySids& sids) {
+  std::vector<std::string> out;
+  out.reserve(write_roots.size());
+  for (const auto& root : write_roots) {
+    const RootCapabilitySid* best = nullptr;
+    for (const auto& candidate : sids.writable_roots) {
+      if (root.is_within(candidate.root) &&
+          (best == nullptr || candidate.root.is_within(best->root))) {
+        best = &candidate;
+      }
+    }
+    if (best == nullptr) {
+      throw Error(ErrorCode::invalid_argument,
+                  "setup write root `" + root.str() +
+                      "` lies outside every writable root of the command (no capability SID)");
+    }
+    out.push_back(best->sid);
+  }
+  return out;
+}
+
 }  // namespace
 
 ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
@@ -64,6 +90,7 @@ ElevatedSpawnContext prepare_elevated_spawn_context_for_permissions(
   std::vector<std::string> warnings;
   CapabilitySids sids = assign_sids(resolved, overrides, random, warnings);
   std::vector<std::string> cap_sids = token_capability_sids(resolved, sids);
+  setup_request.write_root_sids = write_root_sids(setup_request.write_roots, sids);
 
   const WinPath sandbox_base = sandbox_home.join(kSandboxBaseName);
   return ElevatedSpawnContext{.sandbox_base = sandbox_base,

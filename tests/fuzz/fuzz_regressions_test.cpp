@@ -38,6 +38,7 @@ const Target kTargets[] = {
     {"fuzz_policy_string", check_policy_string, 10},
     {"fuzz_profile_json", check_profile_json, 10},
     {"fuzz_runner_frames", check_runner_frames, 10},
+    {"fuzz_setup_json", check_setup_json, 10},
     {"fuzz_snapshot_resolve", check_snapshot_resolve, 10},
     {"fuzz_win_path", check_win_path, 10},
 };

@@ -69,6 +69,7 @@ void check_command_line(std::string_view input);      // fuzz_command_line.cpp
 void check_snapshot_resolve(std::string_view input);  // fuzz_snapshot_resolve.cpp
 void check_runner_frames(std::string_view input);     // fuzz_runner_frames.cpp
 void check_glob_cache(std::string_view input);        // fuzz_glob_cache.cpp
+void check_setup_json(std::string_view input);        // fuzz_setup_json.cpp
 
 }  // namespace winsandbox::fuzz
 

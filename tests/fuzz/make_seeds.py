@@ -317,6 +317,71 @@ def glob_cache_seeds():
     return seeds
 
 
+def setup_json_seeds():
+    """Selector byte '0' request, '1' marker, '2' error report, '3' port ranges."""
+    request = {
+        "version": 2, "offline_username": "WinSandboxOffline", "online_username": "WinSandboxOnline",
+        "group_name": "WinSandboxUsers", "sandbox_home": "C:\\Users\\alice\\.winsandbox",
+        "workspace_roots": ["C:\\repo"], "network_identity": "offline",
+        "read_roots": ["C:\\Windows", "C:\\repo"],
+        "write_roots": ["C:\\repo", "D:\\scratch"],
+        "write_root_sids": ["S-1-5-21-1-2-3-4", "S-1-5-21-5-6-7-8"],
+        "deny_read_paths": ["C:\\repo\\.env"],
+        "deny_write_paths": ["C:\\repo\\.git", "E:\\x"],
+        "proxy_ports": [8080], "proxy_port_policy": "9000-9100", "allow_local_binding": False,
+        "real_user": "alice", "mode": "full"}
+    marker = {
+        "version": 2, "offline_username": "WinSandboxOffline", "online_username": "WinSandboxOnline",
+        "group_name": "WinSandboxUsers", "group_sid": "S-1-5-21-1-2-3-1001",
+        "offline_sid": "S-1-5-21-1-2-3-1002", "online_sid": "S-1-5-21-1-2-3-1003",
+        "created_at": "2026-12-06T00:00:00Z", "permitted_proxy_ports": "8080,9000-9100",
+        "allow_local_binding": False, "system": "windows"}
+    report = {"code": "firewall_policy_ineffective", "stage": "firewall",
+              "message": "group policy overrides local rules", "windows_error": 5}
+
+    def variant(doc, **changes):
+        out = dict(doc)
+        for key, value in changes.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = value
+        return out
+
+    seeds = {
+        "0_request": "0" + dumps(request),
+        "0_request_online_refresh": "0" + dumps(variant(request, network_identity="online",
+                                                         mode="refresh", proxy_ports=[],
+                                                         proxy_port_policy="")),
+        "0_request_uninstall": "0" + dumps(variant(request, mode="uninstall")),
+        "0_request_no_roots": "0" + dumps(variant(request, write_roots=[], write_root_sids=[],
+                                                   mode="provision-only")),
+        "0_request_sid_count": "0" + dumps(variant(request, write_root_sids=["S-1-5-21-1-2-3-4"])),
+        "0_request_version_1": "0" + dumps(variant(request, version=1)),
+        "0_request_bad_policy": "0" + dumps(variant(request, proxy_port_policy="9100-9000")),
+        "0_request_nested_roots": "0" + dumps(variant(
+            request, write_roots=["C:\\repo", "C:\\repo\\sub"],
+            deny_write_paths=["C:\\repo\\sub\\.git", "C:\\", "F:\\"])),
+        "1_marker": "1" + dumps(marker),
+        "1_marker_fake_null_time": "1" + dumps(variant(marker, system="fake", created_at=None)),
+        "1_marker_bad_sid": "1" + dumps(variant(marker, group_sid="WinSandboxUsers")),
+        "1_marker_unknown_key": "1" + dumps(variant(marker, proxy_ports=[8080])),
+        "2_report": "2" + dumps(report),
+        "2_report_no_windows_error": "2" + dumps(variant(report, windows_error=None, code="unknown")),
+        "2_report_unknown_code": "2" + dumps(variant(report, code="helper_unknown_error")),
+        "2_report_big_error": "2" + dumps(variant(report, windows_error=4294967296)),
+        "3_ports": "38080,9000-9100",
+        "3_ports_edges": "31,65535",
+        "3_ports_all": "31-65535",
+        "3_ports_spaces": "3 80 , 81-90 ,1",
+        "3_ports_empty": "3",
+        "3_ports_bad": "30,65536,9-1,,",
+    }
+    for name, text in hostile_json_seeds(lambda v: dumps(request)[:-1] + ',"x":' + v + "}").items():
+        seeds["0_" + name] = "0" + text
+    return seeds
+
+
 TARGETS = {
     "fuzz_profile_json": profile_seeds,
     "fuzz_policy_string": policy_seeds,
@@ -326,6 +391,7 @@ TARGETS = {
     "fuzz_snapshot_resolve": snapshot_seeds,
     "fuzz_runner_frames": runner_frame_seeds,
     "fuzz_glob_cache": glob_cache_seeds,
+    "fuzz_setup_json": setup_json_seeds,
 }
 
 

@@ -308,22 +308,30 @@ SetupRequest sample_request() {
   resolved.acl.deny_write = paths({"C:\\repo\\.git"});
   resolved.include_platform_defaults = true;
   resolved.network = {true, NetworkIdentity::offline, {8080}, false};
-  return build_setup_request(resolved, kHome,
-                             env_of({{"SystemRoot", "D:\\Win"}, {"USERNAME", "alice"}}), machine());
+  SetupRequestOptions options;
+  options.proxy_port_policy = {{9100, 9200}, {9000, 9099}};
+  SetupRequest request = build_setup_request(
+      resolved, kHome, env_of({{"SystemRoot", "D:\\Win"}, {"USERNAME", "alice"}}), machine(),
+      options);
+  request.write_root_sids = {"S-1-5-21-1-2-3-4"};
+  return request;
 }
 
 constexpr std::string_view kSampleRequestJson =
-    R"({"version":1,"offline_username":"WinSandboxOffline","online_username":"WinSandboxOnline",)"
-    R"("sandbox_home":"C:\\Users\\alice\\.winsandbox","workspace_roots":["C:\\repo"],)"
-    R"("network_identity":"offline","read_roots":["D:\\Win"],"write_roots":["C:\\repo"],)"
-    R"("deny_read_paths":[],"deny_write_paths":["C:\\repo\\.git"],"proxy_ports":[8080],)"
-    R"("allow_local_binding":false,"real_user":"alice","mode":"full"})";
+    R"({"version":2,"offline_username":"WinSandboxOffline","online_username":"WinSandboxOnline",)"
+    R"("group_name":"WinSandboxUsers","sandbox_home":"C:\\Users\\alice\\.winsandbox",)"
+    R"("workspace_roots":["C:\\repo"],"network_identity":"offline","read_roots":["D:\\Win"],)"
+    R"("write_roots":["C:\\repo"],"write_root_sids":["S-1-5-21-1-2-3-4"],"deny_read_paths":[],)"
+    R"("deny_write_paths":["C:\\repo\\.git"],"proxy_ports":[8080],)"
+    R"("proxy_port_policy":"9000-9200","allow_local_binding":false,"real_user":"alice",)"
+    R"("mode":"full"})";
 
 TEST(SetupRequestJson, EncodesExactlyAndRoundTrips) {
   const auto request = sample_request();
   EXPECT_EQ(setup_request_to_json(request), kSampleRequestJson);
   EXPECT_EQ(setup_request_from_json(kSampleRequestJson), request);
-  for (const SetupMode mode : {SetupMode::full, SetupMode::refresh, SetupMode::provision_only}) {
+  for (const SetupMode mode : {SetupMode::full, SetupMode::refresh, SetupMode::provision_only,
+                               SetupMode::repair, SetupMode::uninstall}) {
     auto copy = request;
     copy.mode = mode;
     copy.network_identity = NetworkIdentity::online;
@@ -331,6 +339,8 @@ TEST(SetupRequestJson, EncodesExactlyAndRoundTrips) {
   }
   EXPECT_EQ(setup_mode_name(SetupMode::provision_only), "provision-only");
   EXPECT_EQ(setup_mode_name(SetupMode::refresh), "refresh");
+  EXPECT_EQ(setup_mode_name(SetupMode::repair), "repair");
+  EXPECT_EQ(setup_mode_name(SetupMode::uninstall), "uninstall");
 }
 
 TEST(SetupRequestJson, RejectsInvalidFields) {
@@ -348,7 +358,17 @@ TEST(SetupRequestJson, RejectsInvalidFields) {
       {with("\"mode\":\"full\"", "\"mode\":\"refresh-only\""), "$.mode"},
       {with("\"network_identity\":\"offline\"", "\"network_identity\":\"none\""),
        "$.network_identity"},
-      {with("\"version\":1", "\"version\":2"), "$.version"},
+      {with("\"version\":2", "\"version\":1"), "$.version"},
+      {with("\"group_name\":\"WinSandboxUsers\"", "\"group_name\":\"\""), "$.group_name"},
+      {with("\"group_name\":\"WinSandboxUsers\",", ""), "group_name"},
+      {with("\"S-1-5-21-1-2-3-4\"", "\"S-1-5-32-544\""), "$.write_root_sids[0]"},
+      {with("[\"S-1-5-21-1-2-3-4\"]", "[]"), "$.write_root_sids"},
+      {with("[\"S-1-5-21-1-2-3-4\"]", "[\"S-1-5-21-1-2-3-4\",\"S-1-5-21-1-2-3-5\"]"),
+       "$.write_root_sids"},
+      {with("\"9000-9200\"", "\"9200-9000\""), "$.proxy_port_policy"},
+      {with("\"9000-9200\"", "\"0-10\""), "$.proxy_port_policy"},
+      {with("\"9000-9200\"", "[9000]"), "$.proxy_port_policy"},
+      {with("\"mode\":\"full\"", "\"mode\":\"status\""), "$.mode"},
       {with("\"real_user\":\"alice\"", "\"real_user\":\"alice\",\"otel\":null"), "otel"},
       {with("\"sandbox_home\":\"C:\\\\Users\\\\alice\\\\.winsandbox\",", ""), "sandbox_home"},
       {"[]", ""},
@@ -359,36 +379,84 @@ TEST(SetupRequestJson, RejectsInvalidFields) {
   }
 }
 
+// A marker as the helper writes it: setup_marker_for plus the SIDs it resolved.
+SetupMarker sample_marker(const SetupRequest& request, std::string created_at = {}) {
+  SetupMarker marker = setup_marker_for(request, std::move(created_at));
+  marker.group_sid = "S-1-5-21-10-20-30-1001";
+  marker.offline_sid = "S-1-5-21-10-20-30-1002";
+  marker.online_sid = "S-1-5-21-10-20-30-1003";
+  return marker;
+}
+
 TEST(SetupMarkerJson, EncodesPrettyAndRoundTrips) {
-  const SetupMarker marker = setup_marker_for(sample_request(), "2026-11-27T02:00:00Z");
+  const SetupMarker marker = sample_marker(sample_request(), "2026-11-27T02:00:00Z");
+  EXPECT_EQ(marker.permitted_proxy_ports, (std::vector<PortRange>{{8080, 8080}, {9000, 9200}}));
   EXPECT_EQ(setup_marker_to_json(marker),
             "{\n"
-            "  \"version\": 1,\n"
+            "  \"version\": 2,\n"
             "  \"offline_username\": \"WinSandboxOffline\",\n"
             "  \"online_username\": \"WinSandboxOnline\",\n"
+            "  \"group_name\": \"WinSandboxUsers\",\n"
+            "  \"group_sid\": \"S-1-5-21-10-20-30-1001\",\n"
+            "  \"offline_sid\": \"S-1-5-21-10-20-30-1002\",\n"
+            "  \"online_sid\": \"S-1-5-21-10-20-30-1003\",\n"
             "  \"created_at\": \"2026-11-27T02:00:00Z\",\n"
-            "  \"proxy_ports\": [\n"
-            "    8080\n"
-            "  ],\n"
-            "  \"allow_local_binding\": false\n"
+            "  \"permitted_proxy_ports\": \"8080,9000-9200\",\n"
+            "  \"allow_local_binding\": false,\n"
+            "  \"system\": \"windows\"\n"
             "}\n");
   EXPECT_EQ(setup_marker_from_json(setup_marker_to_json(marker)), marker);
+  // The fake system round-trips too (the orchestrator treats such a marker as missing).
+  SetupMarker fake = marker;
+  fake.system = "fake";
+  EXPECT_EQ(setup_marker_from_json(setup_marker_to_json(fake)).system, "fake");
+}
+
+TEST(SetupMarkerJson, OldVersionAndNullCreatedAtDecode) {
   // created_at may be absent or null; an old version still decodes (drift reports it).
   const auto old = setup_marker_from_json(
-      R"({"version":0,"offline_username":"a","online_username":"b","proxy_ports":[],)"
-      R"("allow_local_binding":true,"created_at":null})");
-  EXPECT_EQ(old.version, 0u);
+      R"({"version":1,"offline_username":"a","online_username":"b","group_name":"g",)"
+      R"("group_sid":"S-1-5-21-1-2-3-1000","offline_sid":"S-1-5-21-1-2-3-1001",)"
+      R"("online_sid":"S-1-5-21-1-2-3-1002","permitted_proxy_ports":"",)"
+      R"("allow_local_binding":true,"created_at":null,"system":"windows"})");
+  EXPECT_EQ(old.version, 1u);
   EXPECT_EQ(old.created_at, "");
+  EXPECT_TRUE(old.permitted_proxy_ports.empty());
   EXPECT_TRUE(old.allow_local_binding);
-  EXPECT_WS_ERROR(setup_marker_from_json(R"({"version":1})"), ErrorCode::invalid_argument,
-                  "offline_username");
+}
+
+TEST(SetupMarkerJson, RejectsInvalidFields) {
+  const std::string good = setup_marker_to_json(sample_marker(sample_request(), "x"));
+  const auto with = [&good](std::string_view from, std::string_view to) {
+    std::string text = good;
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"version":2})", "offline_username"},
+      {with("\"S-1-5-21-10-20-30-1001\"", "\"\""), "$.group_sid"},
+      {with("\"S-1-5-21-10-20-30-1002\"", "\"WinSandboxOffline\""), "$.offline_sid"},
+      {with("\"S-1-5-21-10-20-30-1003\"", "17"), "$.online_sid"},
+      {with("\"8080,9000-9200\"", "\"8080,,9000\""), "$.permitted_proxy_ports"},
+      {with("\"8080,9000-9200\"", "[8080]"), "$.permitted_proxy_ports"},
+      {with("\"windows\"", "\"linux\""), "$.system"},
+      {with("\"windows\"", "true"), "$.system"},
+      {with("\"group_name\": \"WinSandboxUsers\"", "\"group_name\": \"\""), "$.group_name"},
+      {with("\"system\"", "\"proxy_ports\": [8080], \"system\""), "proxy_ports"},
+      {with(",\n  \"system\": \"windows\"", ""), "system"},
+  };
+  for (const auto& [text, where] : cases) {
+    SCOPED_TRACE(text);
+    EXPECT_WS_ERROR(setup_marker_from_json(text), ErrorCode::invalid_argument, where);
+  }
 }
 
 // ---- drift -----------------------------------------------------------------------------------
 
 TEST(SetupDrift, NoneWhenTheMarkerFits) {
   const auto request = sample_request();
-  EXPECT_TRUE(setup_refresh_needed(setup_marker_for(request), request).empty());
+  EXPECT_TRUE(setup_refresh_needed(sample_marker(request), request).empty());
 }
 
 TEST(SetupDrift, MissingMarker) {
@@ -399,44 +467,100 @@ TEST(SetupDrift, MissingMarker) {
 
 TEST(SetupDrift, VersionAccountsPortsAndBindingReportedTogether) {
   const auto request = sample_request();
-  SetupMarker marker = setup_marker_for(request);
-  marker.version = 0;
+  SetupMarker marker = sample_marker(request);
+  marker.version = 1;
   marker.accounts.offline_username = "OldOffline";
-  marker.proxy_ports = {3128};
+  marker.permitted_proxy_ports = {{3128, 3128}};
   marker.allow_local_binding = true;
   EXPECT_EQ(setup_refresh_needed(marker, request),
             (std::vector<SetupDrift>{
-                {SetupDriftKind::version_changed, "setup version changed (stored 0, requested 1)"},
+                {SetupDriftKind::version_changed, "setup version changed (stored 1, requested 2)"},
                 {SetupDriftKind::accounts_changed,
-                 "sandbox accounts changed (stored OldOffline/WinSandboxOnline, requested "
-                 "WinSandboxOffline/WinSandboxOnline)"},
+                 "sandbox accounts changed (stored OldOffline/WinSandboxOnline in "
+                 "WinSandboxUsers, requested WinSandboxOffline/WinSandboxOnline in "
+                 "WinSandboxUsers)"},
                 {SetupDriftKind::proxy_ports_changed,
-                 "offline proxy ports changed (stored [3128], requested [8080])"},
+                 "offline proxy ports outside the permitted ranges (permitted 3128, requested "
+                 "[8080])"},
                 {SetupDriftKind::local_binding_changed,
                  "offline local binding changed (stored true, requested false)"}}));
 }
 
-TEST(SetupDrift, OfflinePortDriftAlone) {
+TEST(SetupDrift, AnotherGroupNameIsAccountDrift) {
+  const auto request = sample_request();
+  SetupMarker marker = sample_marker(request);
+  marker.accounts.group_name = "OldGroup";
+  const auto drift = setup_refresh_needed(marker, request);
+  ASSERT_EQ(drift.size(), 1u);
+  EXPECT_EQ(drift[0].kind, SetupDriftKind::accounts_changed);
+}
+
+TEST(SetupDrift, OfflinePortOutsideThePermittedRanges) {
   auto request = sample_request();
   request.proxy_ports = {1081, 8080};
-  SetupMarker marker = setup_marker_for(request);
-  marker.proxy_ports = {3128};
+  SetupMarker marker = sample_marker(request);
+  marker.permitted_proxy_ports = {{3128, 3128}, {8000, 8100}};
   const auto drift = setup_refresh_needed(marker, request);
   ASSERT_EQ(drift.size(), 1u);
   EXPECT_EQ(drift[0].kind, SetupDriftKind::proxy_ports_changed);
   EXPECT_EQ(drift[0].message,
-            "offline proxy ports changed (stored [3128], requested [1081, 8080])");
+            "offline proxy ports outside the permitted ranges (permitted 3128,8000-8100, "
+            "requested [1081, 8080])");
   EXPECT_EQ(setup_drift_kind_name(drift[0].kind), "proxy_ports_changed");
+
+  marker.permitted_proxy_ports = {};
+  request.proxy_ports = {8080};
+  EXPECT_EQ(setup_refresh_needed(marker, request).at(0).message,
+            "offline proxy ports outside the permitted ranges (permitted none, requested "
+            "[8080])");
+}
+
+// The port policy: any port inside the permitted ranges, fewer ports, or none at all, needs no
+// new setup (docs/setup.md#port-policy).
+TEST(SetupDrift, PortsWithinThePermittedRangesNeverDrift) {
+  auto request = sample_request();
+  SetupMarker marker = sample_marker(request);  // permitted 8080,9000-9200
+  for (const auto& ports : std::vector<std::vector<std::uint16_t>>{
+           {}, {8080}, {9000}, {9200}, {9150, 8080}, {9001, 9002, 9003}}) {
+    request.proxy_ports = ports;
+    EXPECT_TRUE(setup_refresh_needed(marker, request).empty()) << ports.size();
+  }
+  for (const auto& ports :
+       std::vector<std::vector<std::uint16_t>>{{8999}, {9201}, {8081}, {1, 9000}, {65535}}) {
+    request.proxy_ports = ports;
+    const auto drift = setup_refresh_needed(marker, request);
+    ASSERT_EQ(drift.size(), 1u);
+    EXPECT_EQ(drift[0].kind, SetupDriftKind::proxy_ports_changed);
+  }
+  // A different policy alone (wider or narrower) is no drift: only needed ports count.
+  request.proxy_ports = {8080};
+  request.proxy_port_policy = {{1, 65535}};
+  EXPECT_TRUE(setup_refresh_needed(marker, request).empty());
+  request.proxy_port_policy = {};
+  EXPECT_TRUE(setup_refresh_needed(marker, request).empty());
 }
 
 TEST(SetupDrift, OnlineIdentityIgnoresProxyAndBindingDrift) {
   auto request = sample_request();
   request.network_identity = NetworkIdentity::online;
-  request.proxy_ports = {};
-  SetupMarker marker = setup_marker_for(request);
-  marker.proxy_ports = {3128};
+  request.proxy_ports = {1, 2, 3};
+  SetupMarker marker = sample_marker(request);
+  marker.permitted_proxy_ports = {{3128, 3128}};
   marker.allow_local_binding = true;
   EXPECT_TRUE(setup_refresh_needed(marker, request).empty());
+}
+
+TEST(SetupRequest, ProxyPortPolicyIsNormalizedAndOfflineOnly) {
+  auto resolved = empty_resolved("C:\\repo");
+  resolved.network = {true, NetworkIdentity::offline, {8080}, false};
+  SetupRequestOptions options;
+  options.proxy_port_policy = {{9000, 9010}, {0, 0}, {9011, 9020}, {20, 10}};
+  auto request = build_setup_request(resolved, kHome, Environment{}, machine(), options);
+  EXPECT_EQ(request.proxy_port_policy, (std::vector<PortRange>{{9000, 9020}}));
+  EXPECT_TRUE(request.write_root_sids.empty());
+  resolved.network = {false, NetworkIdentity::online, {}, false};
+  request = build_setup_request(resolved, kHome, Environment{}, machine(), options);
+  EXPECT_TRUE(request.proxy_port_policy.empty());
 }
 
 }  // namespace

@@ -95,6 +95,8 @@ TEST(ElevatedSpawnContext, CanonicalCaseBindsEverythingToTheWorkspaceRoot) {
   EXPECT_EQ(context.cap_sids,
             (std::vector<std::string>{context.capability_sids.writable_roots[0].sid,
                                       context.capability_sids.writable_roots[1].sid}));
+  // The setup request names each write root's capability SID, in write-root order.
+  EXPECT_EQ(request.write_root_sids, context.cap_sids);
 
   EXPECT_EQ(context.command_line, quote_command_line(s.command));
   EXPECT_EQ(context.command_line, "git commit -m \"two words\"");

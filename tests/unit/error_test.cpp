@@ -19,10 +19,13 @@ TEST(ErrorCode, NamesAreStableSnakeCase) {
   EXPECT_EQ(error_code_name(ErrorCode::setup_required), "setup_required");
   EXPECT_EQ(error_code_name(ErrorCode::win32_call_failed), "win32_call_failed");
   EXPECT_EQ(error_code_name(ErrorCode::unsupported_platform), "unsupported_platform");
+  EXPECT_EQ(error_code_name(ErrorCode::setup_failed), "setup_failed");
+  EXPECT_EQ(error_code_name(ErrorCode::setup_canceled), "setup_canceled");
+  EXPECT_EQ(error_code_from_name("setup_canceled"), ErrorCode::setup_canceled);
 }
 
 TEST(ErrorCode, EveryCodeRoundTripsThroughItsName) {
-  for (int i = 0; i <= static_cast<int>(ErrorCode::runner_failed); ++i) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::setup_canceled); ++i) {
     const auto code = static_cast<ErrorCode>(i);
     const auto name = error_code_name(code);
     EXPECT_NE(name, "unknown") << i;

@@ -33,7 +33,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 all_targets=(fuzz_command_line fuzz_glob_cache fuzz_ipc_frame fuzz_policy_string
-             fuzz_profile_json fuzz_runner_frames fuzz_snapshot_resolve fuzz_win_path)
+             fuzz_profile_json fuzz_runner_frames fuzz_setup_json fuzz_snapshot_resolve
+             fuzz_win_path)
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
 build_dir="$WS_ROOT/build/fuzz"
@@ -46,7 +47,8 @@ cmake --build --preset fuzz -j "${WS_JOBS:-$(nproc)}" --target "${targets[@]}"
 dictionary_for() {
   local dict="$WS_ROOT/tests/fuzz/dict"
   case $1 in
-    fuzz_profile_json | fuzz_policy_string | fuzz_snapshot_resolve) echo "$dict/json.dict" ;;
+    fuzz_profile_json | fuzz_policy_string | fuzz_snapshot_resolve | fuzz_setup_json)
+      echo "$dict/json.dict" ;;
     fuzz_ipc_frame | fuzz_runner_frames)
       cat "$dict/json.dict" "$dict/ipc.dict" >"$build_dir/ipc_combined.dict"
       echo "$build_dir/ipc_combined.dict" ;;

@@ -38,7 +38,8 @@ public:
 
   // Waits until a client connects (at most `timeout`, and no longer than `helper_process`
   // lives), checks that the client is `helper_process`, writes one frame holding
-  // `request_json` and closes the pipe. Error(setup_failed, "helper_failed (stage channel):
+  // `request_json` (the pipe stays open until this object goes, so the helper can read all of
+  // it). Error(setup_failed, "helper_failed (stage channel):
   // ...") when the helper exits first, the time runs out, another process connected (refused),
   // or the write fails.
   void send(std::string_view request_json, HANDLE helper_process,

@@ -71,9 +71,12 @@ SetupOutcome run_setup(const SetupRequest& request, SetupSystem& system,
                        const SetupRunOptions& options = {});
 
 // The protected DACLs the setup gives its state directories (docs/setup.md#state-directories),
-// as SDDL: `.sandbox` and `.sandbox-bin` — SYSTEM, Administrators and the real user full
-// access, the group read+execute on `.sandbox-bin` only; `.sandbox-secrets` — the same with the
-// group denied everything.
+// as SDDL, every ACE inherited by files and subdirectories:
+// * `.sandbox`: SYSTEM, Administrators and the real user full access; nothing for the group
+//   (it holds acl_state.json and the marker: a sandboxed command must not rewrite the record
+//   of what was granted or denied);
+// * `.sandbox-bin`: the same, and read + execute for the group;
+// * `.sandbox-secrets`: the group denied everything, SYSTEM and the real user full access.
 std::string state_directory_sddl(std::string_view directory_name, std::string_view group_sid,
                                  std::string_view real_user_sid);
 
@@ -82,7 +85,8 @@ std::string state_directory_sddl(std::string_view directory_name, std::string_vi
 int run_setup_helper(const std::vector<std::wstring>& args);
 
 // winsandbox-setup.exe next to this process's executable. Error(setup_failed,
-// "launch_failed (stage launch): ... is missing") when it is not there.
+// "launch_failed (stage launch): ... is missing") when it is not there. Defined by the setup
+// orchestration (setup_orchestrator.cpp), which is its only user.
 WinPath locate_setup_helper_executable();
 
 }  // namespace winsandbox::win
