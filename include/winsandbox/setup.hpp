@@ -38,7 +38,7 @@ struct SetupStatusReason {
 };
 
 struct SetupStatusReport {
-  std::string state;  // "missing", "current" or "outdated"
+  std::string state;                       // "missing", "current" or "outdated"
   std::vector<SetupStatusReason> reasons;  // empty when current
   friend bool operator==(const SetupStatusReport&, const SetupStatusReport&) = default;
 };

@@ -29,8 +29,7 @@ SetupStatusReport report_of(const SetupStatus& status) {
   SetupStatusReport report;
   report.state = std::string(setup_state_name(status.state));
   for (const SetupDrift& reason : status.reasons) {
-    report.reasons.push_back(
-        {std::string(setup_drift_kind_name(reason.kind)), reason.message});
+    report.reasons.push_back({std::string(setup_drift_kind_name(reason.kind)), reason.message});
   }
   return report;
 }

@@ -5,9 +5,11 @@
 # → current → uninstall → missing, the fake machine empty again.
 file(REMOVE_RECURSE "${DIR}")
 file(MAKE_DIRECTORY "${DIR}/home" "${DIR}/workspace")
+# The fake machine knows the real user the commands name (--env USERNAME=tester).
+file(WRITE "${DIR}/fake_machine.json" "{\"known_sids\":{\"tester\":\"S-1-5-21-1-2-3-1000\"}}\n")
 set(ENV{WINSANDBOX_TEST_SETUP_SYSTEM} "Z:${DIR}/fake_machine.json")
 set(ENV{WINSANDBOX_TEST_SETUP_LAUNCH} "direct")
-set(home "--sandbox-home;Z:${DIR}/home")
+set(home "--sandbox-home;Z:${DIR}/home;--env;USERNAME=tester")
 set(profile "--policy;workspace-write;--profile-cwd;Z:${DIR}/workspace;--env;HTTP_PROXY=http://127.0.0.1:8080")
 
 # step(<name> <expected exit> <stdout regex> args...)

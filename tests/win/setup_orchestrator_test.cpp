@@ -3,6 +3,8 @@
 // (WINSANDBOX_TEST_SETUP_SYSTEM) and the helper started without UAC
 // (WINSANDBOX_TEST_SETUP_LAUNCH=direct). winsandbox-setup.exe is the real helper binary, next to
 // the test binary; the fake's file counts its runs and DACL writes across the processes.
+#include "win/setup/setup_orchestrator.hpp"
+
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -13,7 +15,6 @@
 
 #include "test_support.hpp"
 #include "win/setup/fake_setup_system.hpp"
-#include "win/setup/setup_orchestrator.hpp"
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
 #include "winsandbox/elevated.hpp"
@@ -42,11 +43,14 @@ private:
 class SetupOrchestratorTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    if (!std::filesystem::exists(
-            std::filesystem::path(win::test::test_binary_directory().str()) /
-            "winsandbox-setup.exe")) {
+    if (!std::filesystem::exists(std::filesystem::path(win::test::test_binary_directory().str()) /
+                                 "winsandbox-setup.exe")) {
       GTEST_SKIP() << "winsandbox-setup.exe is not next to the test binary";
     }
+    // The real user of base_environment (no USERNAME): Administrators.
+    win::FakeMachineState seeded;
+    seeded.known_sids = {{"Administrators", "S-1-5-32-544"}};
+    win::FakeSetupMachine(fake_file()).store(seeded);
   }
 
   ElevatedProfileCaptureRequest request(std::vector<std::string> env = {}) {
@@ -101,8 +105,8 @@ TEST_F(SetupOrchestratorTest, ANewRootIsGrantedInProcessWithoutAHelperRun) {
   const win::FakeMachineState first = machine();
   testing::ScratchDir extra;
   ElevatedProfileCaptureRequest wider = request();
-  wider.setup.write_roots_override = std::vector<std::string>{
-      win_path_of(workspace.path()).str(), win_path_of(extra.path()).str()};
+  wider.setup.write_roots_override = std::vector<std::string>{win_path_of(workspace.path()).str(),
+                                                              win_path_of(extra.path()).str()};
   expect_exit_zero(run_capture_for_permission_profile_elevated(wider));
   const win::FakeMachineState second = machine();
   EXPECT_EQ(second.helper_runs, 1u);
@@ -131,16 +135,12 @@ TEST_F(SetupOrchestratorTest, AProxyPortOutsideThePolicyRunsTheHelperAgainInside
   EXPECT_EQ(machine().helper_runs, 2u);
   const std::optional<SetupMarker> after = win::read_setup_marker(home_path());
   ASSERT_TRUE(after);
-  EXPECT_EQ(after->permitted_proxy_ports,
-            (std::vector<PortRange>{{8080, 8080}, {9000, 9100}}));
+  EXPECT_EQ(after->permitted_proxy_ports, (std::vector<PortRange>{{8080, 8080}, {9000, 9100}}));
 }
 
 TEST_F(SetupOrchestratorTest, ForbiddenPromptWithoutTheDirectSetupLaunchIsSetupRequired) {
-  if (win::process_is_elevated_administrator()) {
-    GTEST_SKIP() << "this process runs elevated (as Wine's user does): the orchestrator starts "
-                    "the helper directly, without a prompt to forbid";
-  }
-  SetEnvironmentVariableW(L"WINSANDBOX_TEST_SETUP_LAUNCH", nullptr);
+  // `prompt`: as a caller that is not elevated (Wine's user is an elevated administrator).
+  SetEnvironmentVariableW(L"WINSANDBOX_TEST_SETUP_LAUNCH", L"prompt");
   ElevatedProfileCaptureRequest r = request();
   r.setup.allow_setup_prompt = false;
   EXPECT_WS_ERROR(run_capture_for_permission_profile_elevated(r), ErrorCode::setup_required,
@@ -170,7 +170,7 @@ TEST_F(SetupOrchestratorTest, ConcurrentCallersShareOneHelperRun) {
 }
 
 TEST_F(SetupOrchestratorTest, AHelperFailureIsSetupFailedWithTheReportsCode) {
-  win::FakeMachineState seeded;
+  win::FakeMachineState seeded = machine();
   seeded.modify_state = win::FirewallModifyState::group_policy;
   win::FakeSetupMachine(fake_file()).store(seeded);
   try {

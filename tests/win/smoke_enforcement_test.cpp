@@ -263,7 +263,8 @@ private:
 };
 
 TEST_F(SmokeElevatedTest, SetupCreatesTheAccountsAndTheFirewallRules) {
-  const CaptureResult first = run_elevated("read_file", {path(base_ / "workspace" / "public.txt").str()});
+  const CaptureResult first =
+      run_elevated("read_file", {path(base_ / "workspace" / "public.txt").str()});
   if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
   EXPECT_EQ(first.exit_code, 0) << first.stdout_bytes;
   const std::optional<SetupMarker> marker = win::read_setup_marker(path(base_ / "home"));
@@ -290,9 +291,8 @@ TEST_F(SmokeElevatedTest, OfflineCannotReachALoopbackListenerOutsideTheProxyPort
   EXPECT_NE(offline.exit_code, 0) << offline.stdout_bytes;
   EXPECT_NE(offline.stdout_bytes, "connected");
   // The same listener as the command's proxy port: let through.
-  const CaptureResult proxied =
-      run_elevated("tcp_connect", {"127.0.0.1", listener.port()}, false,
-                   {"HTTP_PROXY=http://127.0.0.1:" + listener.port()});
+  const CaptureResult proxied = run_elevated("tcp_connect", {"127.0.0.1", listener.port()}, false,
+                                             {"HTTP_PROXY=http://127.0.0.1:" + listener.port()});
   EXPECT_EQ(proxied.exit_code, 0) << proxied.stdout_bytes;
 }
 

@@ -55,9 +55,9 @@ WinPath sandbox_home_of(const SetupOptions& options, const Environment& env) {
 Environment child_environment(const SetupOptions& options, const ResolveInputs* inputs) {
   Environment env =
       options.inputs.fs_snapshot.empty() ? current_process_environment() : Environment{};
-  if (inputs) {
-    for (const auto& [key, value] : inputs->child_env.entries()) env.set(key, value);
-  }
+  const Environment given =
+      inputs ? inputs->child_env : Environment::from_assignments(options.inputs.env);
+  for (const auto& [key, value] : given.entries()) env.set(key, value);
   return env;
 }
 
@@ -69,8 +69,8 @@ bool writes_state(const SetupOptions& options) {
 SetupRequest profile_setup_request(const SetupOptions& options, const ResolveInputs& inputs,
                                    const WinPath& sandbox_home, const Environment& env,
                                    const std::vector<PortRange>& port_policy) {
-  const ResolvedPermissions resolved = resolve(inputs.profile, inputs.binding, inputs.command_cwd,
-                                               env, *inputs.fs, inputs.options);
+  const ResolvedPermissions resolved =
+      resolve(inputs.profile, inputs.binding, inputs.command_cwd, env, *inputs.fs, inputs.options);
   ElevatedSpawnOverrides overrides;
 #ifdef _WIN32
   overrides.state_directory = std::filesystem::path(sandbox_home.str());
@@ -112,9 +112,9 @@ int run_setup_command(const SetupOptions& options, const GlobalOptions& global) 
   if (profile && options.inputs.profile_cwd.empty()) {
     throw Error(ErrorCode::invalid_argument, "--profile and --policy need --profile-cwd");
   }
-  const std::vector<PortRange> port_policy = options.proxy_port_policy.empty()
-                                                 ? std::vector<PortRange>{}
-                                                 : parse_proxy_port_policy(options.proxy_port_policy);
+  const std::vector<PortRange> port_policy =
+      options.proxy_port_policy.empty() ? std::vector<PortRange>{}
+                                        : parse_proxy_port_policy(options.proxy_port_policy);
 
   std::optional<ResolveInputs> inputs;
   if (profile) inputs.emplace(load_resolve_inputs(options.inputs));

@@ -10,8 +10,8 @@
 
 #include "win/elevated/runner_client.hpp"
 #include "win/elevated/runner_launcher.hpp"
-#include "win/setup/setup_orchestrator.hpp"
 #include "win/launch_preparation.hpp"
+#include "win/setup/setup_orchestrator.hpp"
 #include "winsandbox/elevated.hpp"
 #include "winsandbox/ipc.hpp"
 #include "winsandbox/spawn_context.hpp"

@@ -164,9 +164,9 @@ WinPath locate_executable_beside_this_process(std::string_view file_name, ErrorC
   const std::wstring path = module.substr(0, slash + 1) + to_wide(file_name);
   const DWORD attributes = GetFileAttributesW(path.c_str());
   if (attributes == INVALID_FILE_ATTRIBUTES || (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
-    throw Error(missing_code, "launch: " + to_utf8(path) + " is missing: " +
-                                  std::string(needed_by) + " needs " + std::string(file_name) +
-                                  " next to " + to_utf8(module));
+    throw Error(missing_code, "launch: " + to_utf8(path) +
+                                  " is missing: " + std::string(needed_by) + " needs " +
+                                  std::string(file_name) + " next to " + to_utf8(module));
   }
   return WinPath::parse(to_utf8(path));
 }

@@ -2,9 +2,8 @@
 
 #include <cstdio>
 
-#include <windows.h>
-
 #include <shellapi.h>
+#include <windows.h>
 
 #include "common/atomic_file.hpp"
 #include "common/log.hpp"
@@ -128,36 +127,36 @@ void check_helper_exit(const SetupRequest& request, DWORD code) {
   if (code == 1) {
     const auto text = read_file_if_exists(host_path(setup_error_path(home)));
     if (!text) {
-      throw setup_failure(SetupErrorCode::helper_failed, "helper",
-                          "winsandbox-setup.exe exited 1 without writing " +
-                              setup_error_path(home).str());
+      throw setup_failure(
+          SetupErrorCode::helper_failed, "launch",
+          "winsandbox-setup.exe exited 1 without writing " + setup_error_path(home).str());
     }
     SetupErrorReport report;
     try {
       report = setup_error_report_from_json(*text);
     } catch (const Error& error) {
-      throw setup_failure(SetupErrorCode::helper_failed, "helper",
+      throw setup_failure(SetupErrorCode::helper_failed, "launch",
                           "winsandbox-setup.exe exited 1 and its report " +
                               setup_error_path(home).str() + " is unreadable: " + error.what());
     }
     throw setup_failure(report);
   }
   if (code != 0) {
-    throw setup_failure(SetupErrorCode::helper_failed, "helper",
+    throw setup_failure(SetupErrorCode::helper_failed, "launch",
                         "winsandbox-setup.exe exited with code " +
                             std::to_string(static_cast<std::int32_t>(code)) +
                             (code == 2 ? " (usage: it refused its arguments)" : ""));
   }
   if (marker_writing_mode(request.mode) && !read_setup_marker(home)) {
-    throw setup_failure(SetupErrorCode::helper_incomplete, "marker",
-                        "winsandbox-setup.exe exited 0 but left no setup marker for " +
-                            home.str());
+    throw setup_failure(SetupErrorCode::helper_incomplete, "launch",
+                        "winsandbox-setup.exe exited 0 but left no setup marker for " + home.str());
   }
 }
 
 // One helper run, the caller holding the home's setup mutex.
 void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& options) {
-  const bool direct = direct_setup_launch_selected() || process_is_elevated_administrator();
+  const bool direct = direct_setup_launch_selected() ||
+                      (!prompt_setup_launch_selected() && process_is_elevated_administrator());
   if (!direct && !options.allow_prompt) {
     throw Error(ErrorCode::setup_required,
                 "the elevated setup must run (mode " + std::string(setup_mode_name(request.mode)) +
@@ -172,8 +171,8 @@ void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& op
   SetupChannelServer channel = SetupChannelServer::create();
   HelperProcess process =
       direct ? launch_direct(helper, channel.name()) : launch_elevated(helper, channel.name());
-  step.set_detail(fmt::format("mode {}, {}", setup_mode_name(request.mode),
-                              direct ? "direct" : "runas"));
+  step.set_detail(
+      fmt::format("mode {}, {}", setup_mode_name(request.mode), direct ? "direct" : "runas"));
   try {
     channel.send(setup_request_to_json(request), process.process.get(), options.timeout);
   } catch (const Error&) {
@@ -191,7 +190,7 @@ void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& op
       WaitForSingleObject(process.process.get(), static_cast<DWORD>(options.timeout.count()));
   if (wait != WAIT_OBJECT_0) {
     TerminateProcess(process.process.get(), 1);
-    throw setup_failure(SetupErrorCode::helper_failed, "wait",
+    throw setup_failure(SetupErrorCode::helper_failed, "launch",
                         "winsandbox-setup.exe did not finish within " +
                             std::to_string(options.timeout.count()) + " ms");
   }
@@ -213,6 +212,10 @@ std::size_t refresh_grants(const SetupRequest& request, const SetupMarker& marke
 
 bool direct_setup_launch_selected() {
   return environment_value(kSetupLaunchVariable) == std::string(kDirectSetupLaunch);
+}
+
+bool prompt_setup_launch_selected() {
+  return environment_value(kSetupLaunchVariable) == std::string(kPromptSetupLaunch);
 }
 
 bool fake_setup_system_selected() {
@@ -243,8 +246,7 @@ bool process_is_elevated_administrator() {
 WinPath locate_setup_helper_executable() {
   try {
     return locate_executable_beside_this_process(to_utf8(kSetupHelperFileName),
-                                                 ErrorCode::setup_failed,
-                                                 "the elevated setup");
+                                                 ErrorCode::setup_failed, "the elevated setup");
   } catch (const Error& error) {
     if (error.code() != ErrorCode::setup_failed) throw;
     throw setup_failure(SetupErrorCode::launch_failed, "launch", error.what());
@@ -282,7 +284,8 @@ std::optional<SetupMarker> read_setup_marker(const WinPath& sandbox_home) {
 }
 
 bool setup_secrets_present(const WinPath& sandbox_home) {
-  const DWORD attributes = GetFileAttributesW(to_wide(secrets_file_path(sandbox_home).str()).c_str());
+  const DWORD attributes =
+      GetFileAttributesW(to_wide(secrets_file_path(sandbox_home).str()).c_str());
   return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY) == 0;
 }
 
@@ -308,7 +311,7 @@ SetupEnsureResult ensure_setup(const SetupRequest& request, const SetupLaunchOpt
       result.helper_ran = true;
       const SetupStatus after = read_setup_status(request);
       if (after.state != SetupState::current) {
-        throw setup_failure(SetupErrorCode::helper_incomplete, "marker",
+        throw setup_failure(SetupErrorCode::helper_incomplete, "launch",
                             "winsandbox-setup.exe exited 0 but the setup is still " +
                                 std::string(setup_state_name(after.state)) + ": " +
                                 describe_reasons(after));
@@ -319,7 +322,7 @@ SetupEnsureResult ensure_setup(const SetupRequest& request, const SetupLaunchOpt
   }
   const std::optional<SetupMarker> marker = read_setup_marker(request.sandbox_home);
   if (!marker) {
-    throw setup_failure(SetupErrorCode::helper_incomplete, "marker",
+    throw setup_failure(SetupErrorCode::helper_incomplete, "launch",
                         "the setup marker of " + request.sandbox_home.str() + " disappeared");
   }
   result.marker = *marker;

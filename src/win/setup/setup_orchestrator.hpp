@@ -10,13 +10,12 @@
 //
 // How the helper is started:
 //
-// clang-format off
-// | condition                                              | launch                                       |
-// |--------------------------------------------------------|----------------------------------------------|
-// | WINSANDBOX_TEST_SETUP_LAUNCH=direct, or caller elevated | CreateProcessW (no prompt)                   |
-// | otherwise, prompting allowed                           | ShellExecuteExW "runas" (UAC prompt)         |
-// | otherwise, prompting forbidden                         | Error(setup_required), nothing started       |
-// clang-format on
+// | condition                                           | launch                          |
+// |-----------------------------------------------------|---------------------------------|
+// | WINSANDBOX_TEST_SETUP_LAUNCH=direct, or the caller  | CreateProcessW (no prompt)      |
+// | is elevated (Administrators, elevated token)        |                                 |
+// | otherwise, prompting allowed                        | ShellExecuteExW "runas" (UAC)   |
+// | otherwise, prompting forbidden                      | Error(setup_required)           |
 //
 // At most one setup run per sandbox home at a time: a named mutex guards "check, run, re-check";
 // a caller that waited for another's run re-checks and finds the setup current.
@@ -34,12 +33,17 @@
 
 namespace winsandbox::win {
 
-// The environment variable, and its one value, that starts the helper without UAC.
+// The environment variable, and its values: `direct` starts the helper without UAC; `prompt`
+// treats the caller as not elevated even when it is (tests of the prompt path and of
+// setup_required on an elevated Wine or CI account). Unset or anything else: as the table says.
 inline constexpr char kSetupLaunchVariable[] = "WINSANDBOX_TEST_SETUP_LAUNCH";
 inline constexpr char kDirectSetupLaunch[] = "direct";
+inline constexpr char kPromptSetupLaunch[] = "prompt";
 
-// True when this process's environment selects the direct setup launch / the fake machine.
+// True when this process's environment selects the direct setup launch / the prompt path / the
+// fake machine.
 bool direct_setup_launch_selected();
+bool prompt_setup_launch_selected();
 bool fake_setup_system_selected();
 // True when this process runs with an elevated token that is a member of Administrators.
 bool process_is_elevated_administrator();
@@ -67,10 +71,10 @@ struct SetupLaunchOptions {
 
 // What ensure_setup did.
 struct SetupEnsureResult {
-  SetupStatus status;        // what the check found first
-  bool helper_ran = false;   // this call ran winsandbox-setup.exe
+  SetupStatus status;          // what the check found first
+  bool helper_ran = false;     // this call ran winsandbox-setup.exe
   std::size_t ace_writes = 0;  // DACL writes of the in-process refresh
-  SetupMarker marker;        // the marker the command runs under
+  SetupMarker marker;          // the marker the command runs under
 };
 
 // The check-run-recheck cycle above for `request` (its mode is ignored: full when the helper
