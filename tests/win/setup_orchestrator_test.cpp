@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <windows.h>
 
+#include "plan/plan_test_support.hpp"
 #include "test_support.hpp"
 #include "win/setup/fake_setup_system.hpp"
 #include "win/unicode.hpp"
