@@ -180,9 +180,9 @@ void add_setup_command(CLI::App& app, CommandRunner& runner) {
   auto* dry_run = setup->add_flag("--dry-run", options->dry_run,
                                   "Print every account, firewall rule, WFP filter and ACE the "
                                   "run would make (or remove), as JSON; changes nothing");
+  // --dry-run combines with --repair / --uninstall: the plan of that mode.
   status->excludes(repair, uninstall, dry_run);
-  repair->excludes(uninstall, dry_run);
-  uninstall->excludes(dry_run);
+  repair->excludes(uninstall);
   setup->add_flag("--no-prompt", options->no_prompt,
                   "Never show a UAC prompt: fail with setup_required when elevation is needed");
   setup->callback([&runner, options] {
