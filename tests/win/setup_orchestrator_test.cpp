@@ -19,6 +19,7 @@
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
 #include "winsandbox/elevated.hpp"
+#include "winsandbox/profile.hpp"
 #include "winsandbox/setup.hpp"
 
 namespace winsandbox {
@@ -102,12 +103,15 @@ TEST_F(SetupOrchestratorTest, AnUnchangedCaptureRunsNoHelperAndWritesNoAce) {
 }
 
 TEST_F(SetupOrchestratorTest, ANewRootIsGrantedInProcessWithoutAHelperRun) {
-  expect_exit_zero(run_capture_for_permission_profile_elevated(request()));
+  ElevatedProfileCaptureRequest base = request();
+  base.capture.profile = profile_from_json(win::test::restricted_profile_json(""));
+  expect_exit_zero(run_capture_for_permission_profile_elevated(base));
   const win::FakeMachineState first = machine();
+  EXPECT_EQ(first.helper_runs, 1u);
   testing::ScratchDir extra;
   ElevatedProfileCaptureRequest wider = request();
-  wider.setup.write_roots_override = std::vector<std::string>{win_path_of(workspace.path()).str(),
-                                                              win_path_of(extra.path()).str()};
+  wider.capture.profile = profile_from_json(
+      win::test::restricted_profile_json(win::test::path_entry_json(extra.path(), "write")));
   expect_exit_zero(run_capture_for_permission_profile_elevated(wider));
   const win::FakeMachineState second = machine();
   EXPECT_EQ(second.helper_runs, 1u);
