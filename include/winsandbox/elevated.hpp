@@ -13,8 +13,15 @@
 // clang-format off
 // | WINSANDBOX_TEST_RUNNER_LAUNCH | the runner runs as                            | needs                                        |
 // |-------------------------------|-----------------------------------------------|----------------------------------------------|
-// | unset (production)            | the sandbox account (CreateProcessWithLogonW) | setup done, else Error(setup_required)       |
+// | unset (production)            | the sandbox account (CreateProcessWithLogonW) | the setup: run first when missing/outdated   |
 // | `direct`                      | the caller; reads and network NOT confined    | nothing (tests, Wine); a warning is returned |
+//
+// With the production launcher every command first checks the setup (docs/setup.md#orchestration):
+// missing or outdated → winsandbox-setup.exe runs elevated (UAC prompt unless the caller is
+// elevated or forbids prompting); current → only new ACL grants are written (none when nothing
+// changed). Stale account credentials → one repair run, then setup_required. The direct
+// launcher skips all of it, unless WINSANDBOX_TEST_SETUP_SYSTEM selects the fake machine (tests
+// then count the setup's calls).
 // clang-format on
 #pragma once
 
@@ -24,6 +31,7 @@
 
 #include "winsandbox/capture.hpp"
 #include "winsandbox/session.hpp"
+#include "winsandbox/setup_request.hpp"
 
 namespace winsandbox {
 
@@ -43,6 +51,16 @@ struct ElevatedSetupOverrides {
   // offline account (loopback proxies only) even when the profile enables the network
   // (include/winsandbox/resolve.hpp, NetworkIdentity).
   bool proxy_enforced = false;
+  // Whether the elevated setup (docs/setup.md#orchestration) may show a UAC prompt when it has
+  // to run (missing or outdated setup, stale credentials). Default: prompting allowed. False:
+  // Error(setup_required) instead, and nothing is started (a caller without a user in front of
+  // it, e.g. a background agent, runs `winsandbox setup` once beforehand).
+  bool allow_setup_prompt = true;
+  // The host's loopback proxy port policy (docs/setup.md#port-policy): the ranges its proxy may
+  // ever listen on, set once. The setup permits them in addition to the profile's proxy ports,
+  // so a proxy that moves to another port inside them needs no new setup (and no UAC prompt).
+  // Offline identity only; empty: only the profile's ports.
+  std::vector<PortRange> proxy_port_policy{};
 };
 
 struct ElevatedProfileCaptureRequest {
@@ -66,8 +84,10 @@ struct ElevatedProfileSessionRequest {
 // Errors: as run_capture_for_permission_profile for bad input and unenforceable profiles
 // (checked before anything starts), except that read-restricting profiles are accepted;
 // root_read_required (the elevated backend needs the cwd's drive root readable);
-// setup_required (production launcher without a completed setup, or stale account
-// credentials); runner_failed (winsandbox-runner.exe missing next to this executable, could not
+// setup_required (the setup must run and the caller forbids prompting, or the account
+// credentials stay stale after a repair run); setup_canceled (the UAC prompt was declined);
+// setup_failed (winsandbox-setup.exe failed: "<setup error code> (stage <stage>): <message>");
+// runner_failed (winsandbox-runner.exe missing next to this executable, could not
 // start, did not connect or answer within 15 s, connected from another process, or stopped
 // before `exit`); and every code the runner reports (its checks: ipc_request_mismatch,
 // command_not_found, ...), with the stage in the message ("runner plan: ...") and the Windows

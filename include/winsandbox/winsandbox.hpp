@@ -18,6 +18,7 @@
 #include "winsandbox/profile.hpp"
 #include "winsandbox/resolve.hpp"
 #include "winsandbox/session.hpp"
+#include "winsandbox/setup.hpp"
 #include "winsandbox/setup_request.hpp"
 #include "winsandbox/snapshot_fs.hpp"
 #include "winsandbox/spawn_context.hpp"

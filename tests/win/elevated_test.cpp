@@ -186,16 +186,24 @@ TEST_F(ElevatedTest, RefusalsBeforeAnythingStarts) {
                   ErrorCode::invalid_argument, "negative");
 }
 
+// The production launcher needs the setup first; a caller that forbids the prompt gets
+// setup_required before any helper starts (WINSANDBOX_TEST_SETUP_LAUNCH=prompt: as a caller that
+// is not elevated, whatever Wine's user is).
 TEST_F(ElevatedTest, TheProductionLauncherNeedsSetup) {
   SetEnvironmentVariableW(L"WINSANDBOX_TEST_RUNNER_LAUNCH", nullptr);
-  EXPECT_WS_ERROR(run_capture_for_permission_profile_elevated(request("exit_code", {"0"})),
-                  ErrorCode::setup_required, "winsandbox setup");
+  SetEnvironmentVariableW(L"WINSANDBOX_TEST_SETUP_LAUNCH", L"prompt");
+  ElevatedProfileCaptureRequest no_prompt = request("exit_code", {"0"});
+  no_prompt.setup.allow_setup_prompt = false;
+  EXPECT_WS_ERROR(run_capture_for_permission_profile_elevated(no_prompt), ErrorCode::setup_required,
+                  "winsandbox setup");
   // Another value is not the direct launcher either.
   SetEnvironmentVariableW(L"WINSANDBOX_TEST_RUNNER_LAUNCH", L"directly");
-  EXPECT_WS_ERROR(run_capture_for_permission_profile_elevated(request("exit_code", {"0"})),
-                  ErrorCode::setup_required, "");
-  // Nothing was assigned for the refused commands.
-  EXPECT_FALSE(std::filesystem::exists(home.path() / "cap_sids.json"));
+  EXPECT_WS_ERROR(run_capture_for_permission_profile_elevated(no_prompt), ErrorCode::setup_required,
+                  "");
+  SetEnvironmentVariableW(L"WINSANDBOX_TEST_SETUP_LAUNCH", nullptr);
+  // No setup ran: no marker, no secrets.
+  EXPECT_FALSE(std::filesystem::exists(home.path() / ".sandbox" / "setup_marker.json"));
+  EXPECT_FALSE(std::filesystem::exists(home.path() / ".sandbox-secrets"));
 }
 
 TEST_F(ElevatedTest, SessionStdinCloseStdinAndExit) {

@@ -11,10 +11,14 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <winsock2.h>
 
 #include "plan/capability_sid_store.hpp"
 #include "plan/plan_test_support.hpp"
+#include "plan/setup_plan.hpp"
 #include "win/acl_effector.hpp"
+#include "win/setup/setup_orchestrator.hpp"
+#include "win/setup/setup_system.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "win_test_support.hpp"
@@ -23,6 +27,8 @@
 #include "winsandbox/legacy_policy.hpp"
 #include "winsandbox/profile.hpp"
 #include "winsandbox/session.hpp"
+#include "winsandbox/setup.hpp"
+#include "winsandbox/spawn_context.hpp"
 
 namespace winsandbox {
 namespace {
@@ -138,13 +144,16 @@ TEST_F(SmokeEnforcementTest, AclEffectorNeverWritesThroughAJunction) {
   }
 }
 
-// --- the elevated backend (issue 12) -------------------------------------------------------
-// The production path: the runner logs on as the sandbox account that the elevated setup
-// creates, so reads and the network are confined by Windows itself. Until the setup exists
-// (winsandbox-setup.exe, issue 13) every elevated call ends in setup_required, and these tests
-// skip saying so; they never fall back to the direct test launcher, which enforces neither.
+// --- the elevated backend (issues 12, 13) ----------------------------------------------------
+// The production path: the first elevated command runs the elevated setup
+// (winsandbox-setup.exe: accounts, secrets, firewall, WFP, grants), then the runner logs on as
+// the sandbox account, so reads and the network are confined by Windows itself. The setup needs
+// an elevated test process (the CI runner's administrator): without one the prompt is forbidden,
+// every elevated call ends in setup_required, and these tests skip saying so; they never fall
+// back to the direct test launcher, which enforces neither. Each test uninstalls at the end and
+// checks that nothing is left: no account, group, firewall rule or recorded ACE.
 constexpr char kSetupMissing[] =
-    "setup_required: the elevated backend's sandbox account is not set up on this machine: ";
+    "setup_required: the elevated setup cannot run here (the test process is not elevated): ";
 
 class SmokeElevatedTest : public SmokeEnforcementTest {
 protected:
@@ -152,9 +161,35 @@ protected:
     SmokeEnforcementTest::SetUp();
     if (IsSkipped()) return;
     SetEnvironmentVariableW(L"WINSANDBOX_TEST_RUNNER_LAUNCH", nullptr);
+    SetEnvironmentVariableW(L"WINSANDBOX_TEST_SETUP_LAUNCH", nullptr);
+    SetEnvironmentVariableW(L"WINSANDBOX_TEST_SETUP_SYSTEM", nullptr);
     std::filesystem::create_directories(base_ / "workspace" / "private");
     write_text(base_ / "workspace" / "private" / "secret.txt", "secret");
     write_text(base_ / "workspace" / "public.txt", "public");
+  }
+
+  // Uninstalls what the test's setup made and checks that nothing stayed.
+  void TearDown() override {
+    if (IsSkipped() || needs_setup() || !setup_ran_) return;
+    const SetupRequest request = provision_only_setup_request(path(base_ / "home"), "");
+    run_setup(request, {.mode = SetupRunMode::uninstall, .allow_prompt = false});
+    EXPECT_EQ(setup_status(request).state, "missing");
+    for (const char* account : {"WinSandboxOffline", "WinSandboxOnline", "WinSandboxUsers"}) {
+      EXPECT_FALSE(account_exists(account)) << account << " survived the uninstall";
+    }
+    win::SetupSystem system = win::make_windows_setup_system();
+    for (const std::string_view rule : all_firewall_rule_names()) {
+      EXPECT_FALSE(system.firewall->read_rule(std::string(rule)))
+          << "firewall rule " << rule << " survived the uninstall";
+    }
+    std::vector<std::string> warnings;
+    EXPECT_TRUE(peek_applied_acl_state(base_ / "home", warnings).entries.empty())
+        << "recorded ACEs survived the uninstall";
+  }
+
+  static bool account_exists(const std::string& name) {
+    win::SetupSystem system = win::make_windows_setup_system();
+    return system.accounts->lookup_sid(name).has_value();
   }
 
   static void write_text(const std::filesystem::path& file, const std::string& text) {
@@ -168,16 +203,20 @@ protected:
         win::test::path_entry_json(base_ / "workspace" / "private", "deny"), network));
   }
 
-  // Runs `helper` elevated; skips the test when the sandbox account is not set up.
+  // Runs `helper` elevated (the first run sets up); skips the test when the setup cannot run.
   CaptureResult run_elevated(std::string_view helper, std::vector<std::string> args,
-                             bool network = false) {
+                             bool network = false, std::vector<std::string> env = {}) {
     ElevatedProfileCaptureRequest r;
     win::test::fill_sandboxed_request(r.capture, workspace(), base_ / "home", helper,
                                       std::move(args));
     r.capture.profile = profile(network);
+    r.capture.env = win::test::base_environment(env);
     r.capture.timeout = std::chrono::milliseconds(60000);
+    r.setup.allow_setup_prompt = false;
     try {
-      return run_capture_for_permission_profile_elevated(r);
+      CaptureResult result = run_capture_for_permission_profile_elevated(r);
+      setup_ran_ = true;
+      return result;
     } catch (const Error& error) {
       if (error.code() != ErrorCode::setup_required) throw;
       skipped_for_setup_ = error.what();
@@ -185,11 +224,77 @@ protected:
     }
   }
 
-  // True when a run found no sandbox account (the test then skips).
+  // True when a run found that the setup cannot run (the test then skips).
   bool needs_setup() const { return !skipped_for_setup_.empty(); }
 
   std::string skipped_for_setup_;
+  bool setup_ran_ = false;
 };
+
+// A loopback TCP listener on an ephemeral port (for the firewall's loopback rules).
+class LoopbackListener {
+public:
+  LoopbackListener() {
+    WSADATA data{};
+    started_ = WSAStartup(MAKEWORD(2, 2), &data) == 0;
+    socket_ = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    ::bind(socket_, reinterpret_cast<const sockaddr*>(&address), sizeof(address));
+    ::listen(socket_, 8);
+    int length = sizeof(address);
+    ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~LoopbackListener() {
+    if (socket_ != INVALID_SOCKET) ::closesocket(socket_);
+    if (started_) WSACleanup();
+  }
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+  std::string port() const { return std::to_string(port_); }
+
+private:
+  bool started_ = false;
+  SOCKET socket_ = INVALID_SOCKET;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(SmokeElevatedTest, SetupCreatesTheAccountsAndTheFirewallRules) {
+  const CaptureResult first =
+      run_elevated("read_file", {path(base_ / "workspace" / "public.txt").str()});
+  if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
+  EXPECT_EQ(first.exit_code, 0) << first.stdout_bytes;
+  const std::optional<SetupMarker> marker = win::read_setup_marker(path(base_ / "home"));
+  ASSERT_TRUE(marker);
+  EXPECT_EQ(marker->system, "windows");
+  for (const char* account : {"WinSandboxOffline", "WinSandboxOnline", "WinSandboxUsers"}) {
+    EXPECT_TRUE(account_exists(account)) << account;
+  }
+  win::SetupSystem system = win::make_windows_setup_system();
+  const auto rule = system.firewall->read_rule(std::string(all_firewall_rule_names().front()));
+  ASSERT_TRUE(rule);
+  EXPECT_TRUE(rule->enabled);
+  EXPECT_NE(rule->local_user_authorized_list.find(marker->offline_sid), std::string::npos)
+      << rule->local_user_authorized_list;
+}
+
+TEST_F(SmokeElevatedTest, OfflineCannotReachALoopbackListenerOutsideTheProxyPorts) {
+  const LoopbackListener listener;
+  const CaptureResult online = run_elevated("tcp_connect", {"127.0.0.1", listener.port()}, true);
+  if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
+  ASSERT_EQ(online.exit_code, 0) << "the online control cannot reach the listener: "
+                                 << online.stdout_bytes;
+  const CaptureResult offline = run_elevated("tcp_connect", {"127.0.0.1", listener.port()});
+  EXPECT_NE(offline.exit_code, 0) << offline.stdout_bytes;
+  EXPECT_NE(offline.stdout_bytes, "connected");
+  // The same listener as the command's proxy port: let through.
+  const CaptureResult proxied = run_elevated("tcp_connect", {"127.0.0.1", listener.port()}, false,
+                                             {"HTTP_PROXY=http://127.0.0.1:" + listener.port()});
+  EXPECT_EQ(proxied.exit_code, 0) << proxied.stdout_bytes;
+}
 
 TEST_F(SmokeElevatedTest, DenyReadIsEnforcedAndOtherReadsWork) {
   const CaptureResult allowed =

@@ -29,5 +29,6 @@ void add_resolve_commands(CLI::App& app, CommandRunner& runner);
 void add_capture_commands(CLI::App& app, CommandRunner& runner);
 void add_session_command(CLI::App& app, CommandRunner& runner);
 void add_plan_command(CLI::App& app, CommandRunner& runner);
+void add_setup_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace winsandbox::cli

@@ -101,7 +101,8 @@ int run_capture(const CaptureOptions& options, const GlobalOptions& global) {
     const std::string& policy = options.command.policy;
     const std::string& policy_cwd = options.command.profile_cwd;
     if (options.command.elevated) {
-      ElevatedProfileCaptureRequest elevated{.capture = std::move(request), .setup = {}};
+      ElevatedProfileCaptureRequest elevated{.capture = std::move(request),
+                                             .setup = elevated_setup_overrides(options.command)};
       result = policy.empty()
                    ? run_capture_for_permission_profile_elevated(elevated)
                    : run_capture_elevated_for_policy(policy, policy_cwd, std::move(elevated));

@@ -26,7 +26,8 @@ int run_session(const SessionOptions& options, const GlobalOptions& global) {
     const std::string& policy_cwd = options.command.profile_cwd;
     SessionSpawner spawn = [&](const SessionRequest& prepared) {
       if (options.command.elevated) {
-        ElevatedProfileSessionRequest elevated{.session = prepared, .setup = {}};
+        ElevatedProfileSessionRequest elevated{.session = prepared,
+                                               .setup = elevated_setup_overrides(options.command)};
         return policy.empty() ? spawn_session_for_permission_profile_elevated(elevated)
                               : spawn_session_elevated_for_policy(policy, policy_cwd, elevated);
       }

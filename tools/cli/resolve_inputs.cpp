@@ -31,21 +31,27 @@ std::vector<std::string> read_env_file(const std::string& file) {
 
 }  // namespace
 
-void add_profile_source_options(CLI::App& command, std::string& profile_file, std::string& policy) {
-  CLI::Option_group* source = command.add_option_group("profile source", "Exactly one of:");
+void add_profile_source_options(CLI::App& command, std::string& profile_file, std::string& policy,
+                                bool required) {
+  CLI::Option_group* source =
+      command.add_option_group("profile source", required ? "Exactly one of:" : "At most one of:");
   source->add_option("--profile", profile_file,
                      "Permission profile JSON file, or - for standard input");
   source->add_option("--policy", policy,
                      "Legacy policy: read-only | workspace-write | JSON SandboxPolicy");
-  source->require_option(1);
+  if (required) {
+    source->require_option(1);
+  } else {
+    source->require_option(0, 1);
+  }
 }
 
-void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required) {
-  add_profile_source_options(command, options.profile_file, options.policy);
-  command
-      .add_option("--profile-cwd", options.profile_cwd,
-                  "Directory :project_roots bind to (the workspace root)")
-      ->required();
+void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required,
+                               bool profile_required) {
+  add_profile_source_options(command, options.profile_file, options.policy, profile_required);
+  auto* profile_cwd = command.add_option("--profile-cwd", options.profile_cwd,
+                                         "Directory :project_roots bind to (the workspace root)");
+  if (profile_required) profile_cwd->required();
   command.add_option(
       "--workspace-root", options.workspace_roots,
       "Workspace root(s) :project_roots bind to instead of --profile-cwd (repeatable)");

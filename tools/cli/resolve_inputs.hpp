@@ -27,11 +27,16 @@ struct ResolveInputOptions {
   std::string fs_snapshot;
 };
 
-// Registers the required "exactly one of --profile FILE|- / --policy STRING" group.
-void add_profile_source_options(CLI::App& command, std::string& profile_file, std::string& policy);
+// Registers the "exactly one of --profile FILE|- / --policy STRING" group (`required` false: at
+// most one).
+void add_profile_source_options(CLI::App& command, std::string& profile_file, std::string& policy,
+                                bool required = true);
 
-// Registers the options on `command`. `cwd_required`: whether --cwd must be given.
-void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required);
+// Registers the options on `command`. `cwd_required`: whether --cwd must be given;
+// `profile_required` false: the profile source and --profile-cwd are optional (the caller checks
+// that --profile-cwd comes with a profile).
+void add_resolve_input_options(CLI::App& command, ResolveInputOptions& options, bool cwd_required,
+                               bool profile_required = true);
 
 // --workspace-root DIR... when given, else the one root --profile-cwd DIR.
 ProfileBinding binding_from_options(const std::string& profile_cwd,

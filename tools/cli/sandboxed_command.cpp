@@ -37,8 +37,17 @@ void add_sandboxed_command_options(CLI::App& command, SandboxedCommandOptions& o
   command.add_flag("--elevated", options.elevated,
                    "Use the elevated backend: the command runs as a sandbox account through "
                    "winsandbox-runner.exe, so deny-read and the network block are enforced "
-                   "(needs `winsandbox setup`)");
+                   "(the first run sets it up: `winsandbox setup`)");
+  command.add_flag("--no-setup-prompt", options.no_setup_prompt,
+                   "With --elevated: never show the setup's UAC prompt; fail with setup_required "
+                   "when the setup must run first");
   command.add_option("command", options.command, "-- COMMAND [ARGS...]")->required();
+}
+
+ElevatedSetupOverrides elevated_setup_overrides(const SandboxedCommandOptions& options) {
+  ElevatedSetupOverrides setup;
+  setup.allow_setup_prompt = !options.no_setup_prompt;
+  return setup;
 }
 
 Environment sandboxed_command_environment(const SandboxedCommandOptions& options) {

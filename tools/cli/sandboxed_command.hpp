@@ -10,6 +10,7 @@
 
 #include "cli_common.hpp"
 #include "resolve_inputs.hpp"
+#include "winsandbox/elevated.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/legacy_policy.hpp"
@@ -29,8 +30,12 @@ struct SandboxedCommandOptions {
   std::string sandbox_home;
   bool private_desktop = false;
   bool elevated = false;
+  bool no_setup_prompt = false;  // --no-setup-prompt (with --elevated)
   std::vector<std::string> command;
 };
+
+// The elevated setup choices of the options (--no-setup-prompt).
+ElevatedSetupOverrides elevated_setup_overrides(const SandboxedCommandOptions& options);
 
 // Registers the options above (COMMAND last, after `--`) on `command`.
 void add_sandboxed_command_options(CLI::App& command, SandboxedCommandOptions& options);

@@ -75,7 +75,7 @@ winsandbox::CaptureResult run_elevated_capture(const ElevatedProfileCaptureReque
                                request.env, request.sandbox_home},
                               elevated.setup, options);
 
-  RunnerConnection runner = start_runner(*launch.launcher, launch.runner, launch.request);
+  RunnerConnection runner = start_elevated_runner(launch);
   const Clock::time_point started = Clock::now();
   std::optional<StdinSender> stdin_sender;
   if (has_stdin) stdin_sender.emplace(runner, *request.stdin_bytes);

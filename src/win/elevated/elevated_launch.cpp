@@ -2,6 +2,9 @@
 
 #include "common/log.hpp"
 #include "win/acl_effector.hpp"
+#include "win/setup/secrets_file.hpp"
+#include "win/setup/setup_orchestrator.hpp"
+#include "win/setup/setup_system.hpp"
 #include "winsandbox/fs_view.hpp"
 
 namespace winsandbox::win {
@@ -21,6 +24,7 @@ std::vector<WinPath> parse_paths(const std::vector<std::string>& paths, std::str
 
 SetupRequestOptions setup_options(const ElevatedSetupOverrides& setup) {
   SetupRequestOptions options;
+  options.proxy_port_policy = setup.proxy_port_policy;
   if (setup.read_roots_override) {
     options.read_roots = parse_paths(*setup.read_roots_override, "read root override");
   }
@@ -33,21 +37,24 @@ SetupRequestOptions setup_options(const ElevatedSetupOverrides& setup) {
   return options;
 }
 
-// The production launcher needs the sandbox account's credentials, which the elevated setup
-// stores (docs/elevated.md#setup-request). Until that store exists there are none to load.
-std::unique_ptr<RunnerLauncher> choose_launcher(const WinPath& sandbox_home,
-                                                std::vector<std::string>& warnings) {
-  if (direct_runner_launch_selected()) {
-    // The warning reaches the caller through the result (the CLI prints it); the log only notes
-    // the choice, so a CLI user does not read it twice.
-    log::info("elevated: direct runner launch selected (WINSANDBOX_TEST_RUNNER_LAUNCH=direct)");
-    warnings.emplace_back(kDirectRunnerWarning);
-    return make_direct_runner_launcher();
+// The production launcher's credentials: the setup stores them (docs/setup.md#secrets).
+SandboxAccountCredentials sandbox_credentials(const SetupRequest& request) {
+  SetupSystem system = make_setup_system();
+  std::optional<SandboxAccountCredentials> credentials =
+      load_sandbox_credentials(request.sandbox_home, request.network_identity, *system.secrets);
+  if (!credentials) {
+    throw Error(ErrorCode::setup_required,
+                "no stored credentials for the sandbox accounts of sandbox home " +
+                    request.sandbox_home.str() + ": run `winsandbox setup`");
   }
-  throw Error(ErrorCode::setup_required,
-              "the elevated backend needs the sandbox accounts that `winsandbox setup` creates, "
-              "and no stored credentials were found for sandbox home " +
-                  sandbox_home.str());
+  return std::move(*credentials);
+}
+
+// A logon the account's password no longer opens (1326 bad credentials; 1312 no logon session,
+// from the launch or reported by the runner): the secrets are stale, a repair makes new ones.
+bool stale_credentials(const Error& error) {
+  const auto code = error.win32_error();
+  return code && (*code == ERROR_LOGON_FAILURE || *code == ERROR_NO_SUCH_LOGON_SESSION);
 }
 
 }  // namespace
@@ -66,7 +73,6 @@ ElevatedLaunch prepare_elevated_launch(const SandboxedCommand& command,
       .inherited_pathext = host_variable(L"PATHEXT"),
   };
   std::vector<std::string> warnings;
-  std::unique_ptr<RunnerLauncher> launcher = choose_launcher(resolved.sandbox_home, warnings);
   WinPath runner = locate_runner_executable();
   ElevatedSpawnContext context = [&] {
     log::TimedStep step("elevated spawn context");
@@ -77,6 +83,23 @@ ElevatedLaunch prepare_elevated_launch(const SandboxedCommand& command,
     return prepared;
   }();
   warnings.insert(warnings.end(), context.warnings.begin(), context.warnings.end());
+  // The launcher, after the setup it depends on (docs/setup.md#orchestration).
+  const SetupLaunchOptions run_options{.allow_prompt = setup.allow_setup_prompt};
+  std::unique_ptr<RunnerLauncher> launcher;
+  std::optional<SetupLaunchOptions> repair;
+  if (direct_runner_launch_selected()) {
+    // The warning reaches the caller through the result (the CLI prints it); the log only notes
+    // the choice, so a CLI user does not read it twice.
+    log::info("elevated: direct runner launch selected (WINSANDBOX_TEST_RUNNER_LAUNCH=direct)");
+    warnings.emplace_back(kDirectRunnerWarning);
+    // Tests with the fake machine run the orchestration too, to count what it does.
+    if (fake_setup_system_selected()) ensure_setup(context.setup_request, run_options);
+    launcher = make_direct_runner_launcher();
+  } else {
+    ensure_setup(context.setup_request, run_options);
+    launcher = make_logon_runner_launcher(sandbox_credentials(context.setup_request));
+    repair = run_options;
+  }
   if (const auto failure = grant_null_device(context.cap_sids)) {
     warnings.push_back("NUL device not granted to the capability SIDs: " + *failure);
   }
@@ -89,7 +112,31 @@ ElevatedLaunch prepare_elevated_launch(const SandboxedCommand& command,
       .runner = std::move(runner),
       .setup_request = std::move(context.setup_request),
       .warnings = std::move(warnings),
+      .repair = repair,
   };
+}
+
+RunnerConnection start_elevated_runner(ElevatedLaunch& launch) {
+  try {
+    return start_runner(*launch.launcher, launch.runner, launch.request);
+  } catch (const Error& error) {
+    if (!launch.repair || !stale_credentials(error)) throw;
+    log::warn("elevated: the sandbox account's credentials are stale ({}); repairing the setup",
+              error.what());
+  }
+  SetupRequest repair = launch.setup_request;
+  repair.mode = SetupMode::repair;
+  run_setup_process(repair, *launch.repair);
+  launch.launcher = make_logon_runner_launcher(sandbox_credentials(launch.setup_request));
+  try {
+    return start_runner(*launch.launcher, launch.runner, launch.request);
+  } catch (const Error& error) {
+    if (!stale_credentials(error)) throw;
+    throw Error(ErrorCode::setup_required,
+                "the sandbox account's credentials are still rejected after a setup repair (" +
+                    std::string(error.what()) + "): run `winsandbox setup --repair`",
+                error.win32_error());
+  }
 }
 
 }  // namespace winsandbox::win

@@ -9,7 +9,7 @@
 namespace winsandbox::win {
 namespace {
 
-constexpr wchar_t kRunnerFileName[] = L"winsandbox-runner.exe";
+constexpr char kRunnerFileName[] = "winsandbox-runner.exe";
 
 // The error mode around a launch: no "missing DLL" or crash dialog from the runner's start.
 class QuietErrorMode {
@@ -147,7 +147,8 @@ bool direct_runner_launch_selected() {
   return length > 0 && length < std::size(value) && to_utf8(value) == kDirectRunnerLaunch;
 }
 
-WinPath locate_runner_executable() {
+WinPath locate_executable_beside_this_process(std::string_view file_name, ErrorCode missing_code,
+                                              std::string_view needed_by) {
   std::wstring module(MAX_PATH, L'\0');
   for (;;) {
     const DWORD length =
@@ -160,15 +161,19 @@ WinPath locate_runner_executable() {
     module.resize(module.size() * 2);
   }
   const auto slash = module.find_last_of(L"\\/");
-  const std::wstring runner = module.substr(0, slash + 1) + kRunnerFileName;
-  const DWORD attributes = GetFileAttributesW(runner.c_str());
+  const std::wstring path = module.substr(0, slash + 1) + to_wide(file_name);
+  const DWORD attributes = GetFileAttributesW(path.c_str());
   if (attributes == INVALID_FILE_ATTRIBUTES || (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
-    throw Error(ErrorCode::runner_failed, "launch: " + to_utf8(runner) +
-                                              " is missing: the elevated backend needs "
-                                              "winsandbox-runner.exe next to " +
-                                              to_utf8(module));
+    throw Error(missing_code, "launch: " + to_utf8(path) +
+                                  " is missing: " + std::string(needed_by) + " needs " +
+                                  std::string(file_name) + " next to " + to_utf8(module));
   }
-  return WinPath::parse(to_utf8(runner));
+  return WinPath::parse(to_utf8(path));
+}
+
+WinPath locate_runner_executable() {
+  return locate_executable_beside_this_process(kRunnerFileName, ErrorCode::runner_failed,
+                                               "the elevated backend");
 }
 
 std::string describe_exit(HANDLE process) {

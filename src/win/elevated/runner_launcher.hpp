@@ -23,6 +23,7 @@
 
 #include "win/handles.hpp"
 #include "win/sid.hpp"
+#include "winsandbox/error.hpp"
 #include "winsandbox/path.hpp"
 
 namespace winsandbox::win {
@@ -66,6 +67,11 @@ std::string describe_exit(HANDLE process);
 
 // True when this process's environment selects the direct launcher.
 bool direct_runner_launch_selected();
+
+// `file_name` in the directory of this process's executable. Error(missing_code) naming
+// `needed_by` when it is not there.
+WinPath locate_executable_beside_this_process(std::string_view file_name, ErrorCode missing_code,
+                                              std::string_view needed_by);
 
 // winsandbox-runner.exe next to this process's executable. Error(runner_failed) when it is not
 // there.

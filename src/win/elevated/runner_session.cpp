@@ -221,7 +221,7 @@ Session spawn_elevated_session(const ElevatedProfileSessionRequest& elevated) {
                           .tty = request.tty,
                           .stdin_open = true,
                           .use_private_desktop = request.use_private_desktop});
-  RunnerConnection runner = start_runner(*launch.launcher, launch.runner, launch.request);
+  RunnerConnection runner = start_elevated_runner(launch);
   auto impl =
       std::make_unique<RunnerSession>(std::move(runner), request, std::move(launch.warnings));
   if (request.tty) {
