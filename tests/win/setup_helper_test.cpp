@@ -288,9 +288,10 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
-TEST_F(SetupHelperTest, FirewallPolicyIneffectiveForPartialAndGroupPolicy) {
+TEST_F(SetupHelperTest, FirewallPolicyIneffectiveForPartialGroupPolicyAndDisabled) {
   for (const auto modify_state :
-       {win::FirewallModifyState::partial, win::FirewallModifyState::group_policy}) {
+       {win::FirewallModifyState::partial, win::FirewallModifyState::group_policy,
+        win::FirewallModifyState::disabled}) {
     machine_.update([&](FakeMachineState& state) { state.modify_state = modify_state; });
     const SetupOutcome outcome = run(SetupMode::full);
     ASSERT_FALSE(outcome.ok());

@@ -14,7 +14,7 @@ namespace winsandbox::win {
 namespace {
 
 constexpr std::string_view kModifyStateNames[] = {"ok", "partial", "group_policy",
-                                                  "inbound_blocked"};
+                                                  "inbound_blocked", "disabled"};
 constexpr std::string_view kBlobMagic = "WSFAKE1";
 constexpr std::uint8_t kBlobXor = 0x5A;
 // NERR_GroupNotFound, NERR_UserNotFound.
@@ -132,13 +132,11 @@ FakeMachineState fake_machine_state_from_json(std::string_view json) {
       state.groups[name] =
           FakeGroup{group.at("sid").get<std::string>(), group.at("comment").get<std::string>()};
     }
-    state.known_sids =
-        object_member(j, "known_sids").get<std::map<std::string, std::string>>();
+    state.known_sids = object_member(j, "known_sids").get<std::map<std::string, std::string>>();
     for (const auto& [name, rule] : object_member(j, "firewall_rules").items()) {
       state.firewall_rules[name] = rule_from_json(rule);
     }
-    state.wfp_filters =
-        object_member(j, "wfp_filters").get<std::map<std::string, std::string>>();
+    state.wfp_filters = object_member(j, "wfp_filters").get<std::map<std::string, std::string>>();
     state.wfp_provider = j.value("wfp_provider", false);
     for (const auto& [identity, dacl] : object_member(j, "dacls").items()) {
       state.dacls[identity] =

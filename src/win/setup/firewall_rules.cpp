@@ -128,6 +128,14 @@ FirewallModifyState firewall_modify_state_of(HRESULT result, long state) {
 
 FirewallModifyState ComFirewallRules::modify_state() {
   const FirewallSession session;
+  // A profile with the firewall off enforces no rule at all, whatever the modify state says.
+  for (const NET_FW_PROFILE_TYPE2 profile :
+       {NET_FW_PROFILE2_DOMAIN, NET_FW_PROFILE2_PRIVATE, NET_FW_PROFILE2_PUBLIC}) {
+    VARIANT_BOOL enabled = VARIANT_FALSE;
+    const HRESULT result = session.policy()->get_FirewallEnabled(profile, &enabled);
+    if (FAILED(result)) throw hresult_error("INetFwPolicy2::get_FirewallEnabled", result);
+    if (enabled == VARIANT_FALSE) return FirewallModifyState::disabled;
+  }
   NET_FW_MODIFY_STATE state = NET_FW_MODIFY_STATE_OK;
   const HRESULT result = session.policy()->get_LocalPolicyModifyState(&state);
   return firewall_modify_state_of(result, static_cast<long>(state));

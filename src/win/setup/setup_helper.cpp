@@ -19,6 +19,7 @@
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "win/win32_error.hpp"
+#include "winsandbox/capability_sids.hpp"
 
 namespace winsandbox::win {
 namespace {
@@ -190,7 +191,10 @@ private:
     const std::string group_sid =
         step("accounts", SetupErrorCode::group_failed, "ensure the group " + accounts.group_name,
              [&] { return system_.accounts->ensure_group(accounts.group_name, kGroupComment); });
-    const std::string real_user_sid = lookup(request_.real_user);
+    // The real machine's helper puts the parent's own SID here (run_setup_helper): never a name
+    // from the request's environment, which decides who may read the secrets.
+    const std::string real_user_sid =
+        looks_like_sid(request_.real_user) ? request_.real_user : lookup(request_.real_user);
     lock_state_directories(group_sid, real_user_sid);
 
     SandboxSecrets secrets;
@@ -235,11 +239,15 @@ private:
     const FirewallModifyState state =
         step("firewall", SetupErrorCode::firewall_access_failed, "read the firewall policy",
              [&] { return system_.firewall->modify_state(); });
-    if (state == FirewallModifyState::partial || state == FirewallModifyState::group_policy) {
+    if (state == FirewallModifyState::partial || state == FirewallModifyState::group_policy ||
+        state == FirewallModifyState::disabled) {
       refuse(SetupErrorCode::firewall_policy_ineffective, "firewall",
              state == FirewallModifyState::group_policy
                  ? "group policy overrides the local firewall rules: the offline account's "
                    "network cannot be blocked on this machine"
+             : state == FirewallModifyState::disabled
+                 ? "Windows Firewall is turned off for at least one profile: the offline "
+                   "account's rules would block nothing"
                  : "local firewall rules do not take effect for every profile: the offline "
                    "account's network cannot be blocked on this machine");
     }
@@ -256,7 +264,7 @@ private:
         refuse(SetupErrorCode::firewall_rule_verify_failed, "firewall",
                "the rule " + rule.name + " is missing right after it was created");
       }
-      if (back->local_user_authorized_list.find(offline_sid) == std::string::npos) {
+      if (back->local_user_authorized_list != authorized) {
         refuse(SetupErrorCode::firewall_rule_verify_failed, "firewall",
                "the rule " + rule.name + " reads back without the offline account " + offline_sid +
                    " (LocalUserAuthorizedList `" + back->local_user_authorized_list +
@@ -494,6 +502,22 @@ void write_report_to(const WinPath& sandbox_home, const SetupErrorReport& report
 
 }  // namespace
 
+namespace {
+
+// The account of the process that asked for the setup (the real user): the secrets' DACL
+// names it, so it comes from that process's token, not from the request.
+std::string parent_user_sid(DWORD parent_pid) {
+  const UniqueHandle parent(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, parent_pid));
+  if (!parent) throw_last_error("OpenProcess(parent " + std::to_string(parent_pid) + ")");
+  UniqueHandle token;
+  if (!OpenProcessToken(parent.get(), TOKEN_QUERY, token.put())) {
+    throw_last_error("OpenProcessToken(parent)");
+  }
+  return token_user_sid(token.get()).to_string();
+}
+
+}  // namespace
+
 int run_setup_helper(const std::vector<std::wstring>& args) {
   const std::optional<HelperArguments> parsed = parse_helper_arguments(args);
   if (!parsed) {
@@ -528,10 +552,11 @@ int run_setup_helper(const std::vector<std::wstring>& args) {
     }
     return kSetupHelperFailed;
   }
-  const SetupRequest& request = *parsed_request;
+  SetupRequest& request = *parsed_request;
 
   try {
     SetupSystem system = make_setup_system();
+    if (system.name != "fake") request.real_user = parent_user_sid(parsed->parent_pid);
     if (system.name != "fake" && request.mode != SetupMode::refresh && !process_is_elevated()) {
       write_report_to(
           request.sandbox_home,

@@ -64,7 +64,15 @@ public:
 // | partial        | S_FALSE                              | not for every profile               |
 // | group_policy   | S_OK, NET_FW_MODIFY_STATE_GP_OVERRIDE| group policy overrides local rules  |
 // | inbound_blocked| S_OK, ..._INBOUND_BLOCKED            | (only inbound affected; ok for us)  |
-enum class FirewallModifyState : std::uint8_t { ok, partial, group_policy, inbound_blocked };
+// | disabled       | get_FirewallEnabled false for a      | the firewall is off: rules block    |
+// |                | profile (checked first)              | nothing                             |
+enum class FirewallModifyState : std::uint8_t {
+  ok,
+  partial,
+  group_policy,
+  inbound_blocked,
+  disabled
+};
 
 // A rule as read back from the firewall.
 struct FirewallRuleReadBack {
