@@ -7,6 +7,7 @@
 #include <aclapi.h>
 #include <sddl.h>
 
+#include "common/log.hpp"
 #include "common/text.hpp"
 #include "plan/acl_state.hpp"
 #include "win/long_path.hpp"
@@ -291,6 +292,51 @@ bool has_explicit_ace(const Dacl& dacl, const AceSpec& ace) {
     if (matches(header, ace)) return true;
   }
   return false;
+}
+
+bool allows_access(const Dacl& dacl, const Sid& sid, ACCESS_MASK mask) {
+  if (!dacl.acl) return true;
+  for (const ACE_HEADER* header : aces_of(dacl.acl->get())) {
+    if (header->AceType != ACCESS_ALLOWED_ACE_TYPE || (header->AceFlags & INHERIT_ONLY_ACE) != 0) {
+      continue;
+    }
+    const auto* ace = reinterpret_cast<const ACCESS_ALLOWED_ACE*>(header);
+    if (EqualSid(const_cast<DWORD*>(&ace->SidStart), sid.get()) == FALSE) continue;
+    // The file generic mapping (as MapGenericMask with FILE_GENERIC_*).
+    ACCESS_MASK granted = ace->Mask;
+    if (granted & GENERIC_READ) granted |= FILE_GENERIC_READ;
+    if (granted & GENERIC_WRITE) granted |= FILE_GENERIC_WRITE;
+    if (granted & GENERIC_EXECUTE) granted |= FILE_GENERIC_EXECUTE;
+    if (granted & GENERIC_ALL) granted |= FILE_ALL_ACCESS;
+    if ((granted & mask) == mask) return true;
+  }
+  return false;
+}
+
+AclPlan without_read_grants_already_held(AclPlan plan, DaclAccess& access) {
+  static const char* const kEveryAccount[] = {"S-1-5-32-545", "S-1-5-11", "S-1-1-0"};
+  std::vector<AclEntry> kept;
+  kept.reserve(plan.entries.size());
+  for (AclEntry& entry : plan.entries) {
+    bool held = false;
+    if (entry.kind == AceKind::allow_read_execute) {
+      try {
+        if (access.exists(entry.path)) {
+          const Dacl dacl = access.read_dacl(entry.path);
+          held = allows_access(dacl, Sid::parse(entry.sid), entry.mask);
+          for (const char* account : kEveryAccount) {
+            held = held || allows_access(dacl, Sid::parse(account), entry.mask);
+          }
+        }
+      } catch (const Error& error) {
+        log::debug("read grant on {} kept: its DACL could not be read ({})", entry.path.str(),
+                   error.what());
+      }
+    }
+    if (!held) kept.push_back(std::move(entry));
+  }
+  plan.entries = std::move(kept);
+  return plan;
 }
 
 Dacl with_ace(const Dacl& dacl, const AceSpec& ace) {

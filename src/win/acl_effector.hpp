@@ -134,6 +134,19 @@ AceSpec ace_spec_of(const AclEntry& entry);
 
 // An explicit (not inherited) ACE of exactly this type, SID, mask and inheritance flags.
 bool has_explicit_ace(const Dacl& dacl, const AceSpec& ace);
+// True when an allow ACE that applies to the object itself (explicit or inherited, not
+// inherit-only) gives `sid` every bit of `mask` (generic rights mapped for files). A NULL DACL
+// allows everything. Deny ACEs are not weighed: callers use this to skip a grant, never to
+// conclude that access is refused.
+bool allows_access(const Dacl& dacl, const Sid& sid, ACCESS_MASK mask);
+
+// The plan without the read-execute grants the sandbox accounts already hold through
+// BUILTIN\Users, Authenticated Users or Everyone (or the grantee itself): `C:\Windows` and the
+// other platform defaults are readable by every account, and their DACLs belong to
+// TrustedInstaller, so writing them would fail — and is not needed. A path whose DACL cannot be
+// read keeps its grant (the effector then reports the failure). O(read roots) DACL reads.
+AclPlan without_read_grants_already_held(AclPlan plan, DaclAccess& access);
+
 // A copy of `dacl` with `ace` inserted in canonical position. Throws Error(invalid_argument) for
 // a NULL DACL (adding an ACE would turn "no checks" into "only this ACE").
 Dacl with_ace(const Dacl& dacl, const AceSpec& ace);

@@ -477,5 +477,39 @@ TEST(NullDevice, GrantIsBestEffortAndIdempotent) {
   EXPECT_EQ(first.has_value(), second.has_value());
 }
 
+// The setup's read grants are skipped where every account can read already (C:\Windows is
+// TrustedInstaller's: writing its DACL would fail, and is not needed).
+TEST(WithoutReadGrantsAlreadyHeld, DropsOnlyReadGrantsEveryAccountOrTheGranteeHolds) {
+  const std::string group = "S-1-5-21-9-9-9-1001";
+  SddlDaclAccess access;
+  access.set(WinPath::parse("C:\\Windows"), "D:(A;OICI;0x1200a9;;;BU)(A;OICI;FA;;;SY)");
+  // GENERIC_READ | GENERIC_EXECUTE for Everyone.
+  access.set(WinPath::parse("C:\\Generic"), "D:(A;;0xa0000000;;;WD)");
+  access.set(WinPath::parse("C:\\Granted"), "D:(A;OICI;0x1200a9;;;" + group + ")");
+  access.set(WinPath::parse("C:\\InheritOnly"), "D:(A;OICIIO;0xa0000000;;;BU)(A;OICI;FA;;;SY)");
+  access.set(WinPath::parse("C:\\ReadOnlyNoExecute"), "D:(A;OICI;FR;;;AU)");
+  access.set(WinPath::parse("C:\\Private"), "D:(A;OICI;FA;;;SY)");
+  AclPlan plan;
+  for (const char* path : {"C:\\Windows", "C:\\Generic", "C:\\Granted", "C:\\InheritOnly",
+                           "C:\\ReadOnlyNoExecute", "C:\\Private", "C:\\Missing"}) {
+    plan.entries.push_back(make_acl_entry(WinPath::parse(path), group, AceKind::allow_read_execute,
+                                          AceOrigin::setup_read_root));
+  }
+  plan.entries.push_back(make_acl_entry(WinPath::parse("C:\\Windows"), group, AceKind::allow_write,
+                                        AceOrigin::writable_root));
+  const AclPlan kept = without_read_grants_already_held(plan, access);
+  std::string paths;
+  for (const AclEntry& entry : kept.entries) {
+    paths += std::string(ace_kind_name(entry.kind)) + " " + entry.path.str() + "\n";
+  }
+  EXPECT_EQ(paths,
+            "allow_read_execute C:\\InheritOnly\n"
+            "allow_read_execute C:\\ReadOnlyNoExecute\n"
+            "allow_read_execute C:\\Private\n"
+            "allow_read_execute C:\\Missing\n"
+            "allow_write C:\\Windows\n");
+  EXPECT_EQ(access.writes(), 0u);
+}
+
 }  // namespace
 }  // namespace winsandbox::win

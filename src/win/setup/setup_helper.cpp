@@ -313,8 +313,9 @@ private:
 
   void sync_grants(const std::string& group_sid) {
     step("acls", SetupErrorCode::acl_failed, "apply the ACL grants", [&] {
-      const AclSyncResult result = sync_acl_plan(setup_acl_plan(request_, group_sid), home_,
-                                                 *system_.files, AclSyncMode::additive);
+      const AclSyncResult result = sync_acl_plan(
+          without_read_grants_already_held(setup_acl_plan(request_, group_sid), *system_.files),
+          home_, *system_.files, AclSyncMode::additive);
       outcome_.acl_writes += result.outcome.writes;
     });
   }

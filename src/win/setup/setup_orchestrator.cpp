@@ -202,9 +202,9 @@ void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& op
 // The setup's grants, additive, through the applied state (nothing changed: nothing written).
 std::size_t refresh_grants(const SetupRequest& request, const SetupMarker& marker) {
   SetupSystem system = make_setup_system();
-  const AclSyncResult result =
-      sync_acl_plan(setup_acl_plan(request, marker.group_sid), host_path(request.sandbox_home),
-                    *system.files, AclSyncMode::additive);
+  const AclSyncResult result = sync_acl_plan(
+      without_read_grants_already_held(setup_acl_plan(request, marker.group_sid), *system.files),
+      host_path(request.sandbox_home), *system.files, AclSyncMode::additive);
   return result.outcome.writes;
 }
 
