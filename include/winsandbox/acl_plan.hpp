@@ -40,6 +40,11 @@ inline constexpr std::uint32_t kDenyReadMask = 0x80120089;
 inline constexpr std::uint8_t kObjectInheritAce = 0x1;
 inline constexpr std::uint8_t kContainerInheritAce = 0x2;
 inline constexpr std::uint8_t kInheritToChildren = kObjectInheritAce | kContainerInheritAce;
+// NO_PROPAGATE_INHERIT_ACE: inherited one level down only. With kObjectInheritAce alone it
+// reaches the files directly in a directory, not its subdirectories (the setup's read grant on
+// the sandbox home: docs/setup.md#grants).
+inline constexpr std::uint8_t kNoPropagateInheritAce = 0x4;
+inline constexpr std::uint8_t kFilesDirectlyInside = kObjectInheritAce | kNoPropagateInheritAce;
 
 // What an ACE does. Every kind is written with kInheritToChildren.
 //

@@ -78,7 +78,9 @@ AclEntry acl_entry_from_json(const JsonCursor& cursor) {
   if (!sid.string().starts_with("S-1-")) sid.fail("not a SID");
   const JsonCursor inheritance = cursor.field("inheritance");
   const std::uint32_t flags = parse_hex(inheritance, 2);
-  if (flags > kInheritToChildren) inheritance.fail("unknown inheritance flags");
+  if ((flags & ~std::uint32_t{kInheritToChildren | kNoPropagateInheritAce}) != 0) {
+    inheritance.fail("unknown inheritance flags");
+  }
   AclEntry entry{parse_path(cursor.field("path")), sid.string(),
                  enum_from_json(cursor.field("ace"), kAceKindNames, "ACE kind")};
   entry.mask = parse_hex(cursor.field("mask"), 8);

@@ -191,6 +191,13 @@ AclPlan acl_plan_for_group(const SetupRequest& request, const std::string& group
           make_acl_entry(path, group, AceKind::allow_read_execute, AceOrigin::setup_read_root));
     }
   }
+  // The runner, as a sandbox account, reads the capability SID store in the home to check the
+  // SIDs it is sent: read + execute on the home and the files directly in it, never its
+  // subdirectories (the state directories have protected DACLs of their own anyway).
+  AclEntry home = make_acl_entry(request.sandbox_home, group, AceKind::allow_read_execute,
+                                 AceOrigin::setup_read_root);
+  home.inheritance = kFilesDirectlyInside;
+  entries.push_back(std::move(home));
   sort_entries(entries);
   return AclPlan{.entries = std::move(entries), .world_writable_dirs = {}};
 }

@@ -421,10 +421,14 @@ TEST(SetupAclPlan, GoldenGrants) {
             "allow_write D:\\scratch S-1-5-21-4000-4001-4002-4003\n"
             "allow_write D:\\scratch S-1-5-21-9-9-9-1001\n"
             "allow_read_execute C:\\Tools S-1-5-21-9-9-9-1001\n"
+            "allow_read_execute C:\\Users\\alice\\.winsandbox S-1-5-21-9-9-9-1001\n"
             "allow_read_execute C:\\Windows S-1-5-21-9-9-9-1001\n");
   for (const auto& entry : plan.entries) {
-    EXPECT_EQ(entry, make_acl_entry(entry.path, entry.sid, entry.kind, entry.origin,
-                                    entry.create_directory_if_missing));
+    AclEntry expected = make_acl_entry(entry.path, entry.sid, entry.kind, entry.origin,
+                                       entry.create_directory_if_missing);
+    // The sandbox home: the runner reads the SID store there, and nothing below the home.
+    if (entry.path == offline_request().sandbox_home) expected.inheritance = kFilesDirectlyInside;
+    EXPECT_EQ(entry, expected);
   }
   EXPECT_EQ(plan.entries[0].origin, AceOrigin::deny_read);
   EXPECT_EQ(plan.entries.back().origin, AceOrigin::setup_read_root);
@@ -462,7 +466,7 @@ TEST(SetupAclPlan, ReadRootThatIsAlsoWrittenGetsOnlyTheWrite) {
   request.read_roots = {p("C:\\repo"), p("C:\\Windows")};
   const AclPlan plan = setup_acl_plan(request, kGroupSid);
   for (const auto& entry : plan.entries) {
-    if (entry.kind == AceKind::allow_read_execute) {
+    if (entry.kind == AceKind::allow_read_execute && entry.path != request.sandbox_home) {
       EXPECT_EQ(entry.path, p("C:\\Windows"));
     }
   }
@@ -477,7 +481,7 @@ TEST(SetupAclPlan, NoWriteRootsNoDenyWrite) {
     EXPECT_NE(entry.kind, AceKind::deny_write);
     EXPECT_EQ(entry.sid, kGroupSid);
   }
-  EXPECT_EQ(plan.entries.size(), 3u);  // deny-read + two read roots
+  EXPECT_EQ(plan.entries.size(), 4u);  // deny-read + two read roots + the sandbox home
 }
 
 TEST(SetupAclPlan, RejectsMissingSidsAndBadGroup) {
@@ -607,6 +611,10 @@ std::string aces_json(std::string_view group) {
          std::string(kRepoSid < group ? group : kRepoSid) +
          R"(","ace":"allow_write","mask":"0x001301BF","inheritance":"0x03",)"
          R"("create_directory_if_missing":false,"origin":"writable_root"},)"
+         R"({"path":"C:\\h","sid":")" +
+         g +
+         R"(","ace":"allow_read_execute","mask":"0x001200A9","inheritance":"0x05",)"
+         R"("create_directory_if_missing":false,"origin":"setup_read_root"},)"
          R"({"path":"C:\\Windows","sid":")" +
          g +
          R"(","ace":"allow_read_execute","mask":"0x001200A9","inheritance":"0x03",)"
