@@ -8,6 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$WS_ROOT"
 
 ws_ensure_packages
+ws_log "lint: .github/workflows (actionlint)"
+tools/dev/lint_workflows.sh
 
 ws_build linux
 ws_log "tests: linux (native)"
