@@ -118,6 +118,15 @@ struct AclPlan {
   friend bool operator==(const AclPlan&, const AclPlan&) = default;
 };
 
+// The deny-write rule of every plan: the SIDs of the roots that overlap `path` (contain it or
+// lie inside it); every root's SID when none does. Each SID once, in root order.
+std::vector<std::string> deny_write_sids(const std::vector<RootCapabilitySid>& roots,
+                                         const WinPath& path);
+
+// `entries` in plan order (kind, path identity, SID, mask, inheritance) with duplicate ACEs
+// merged: the first origin wins, create_directory_if_missing is OR-ed.
+std::vector<AclEntry> in_plan_order(std::vector<AclEntry> entries);
+
 // Builds the plan (docs/acl-and-sids.md#acl-plan):
 // * allow_write on every existing writable root (resolved.acl.allow_write) for the SID of the
 //   most specific writable root containing it (its own), and for the sandbox group if set;

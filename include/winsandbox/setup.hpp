@@ -31,21 +31,6 @@ enum class SetupRunMode { full, repair, provision_only, uninstall };
 // "full", "repair", "provision-only", "uninstall".
 std::string setup_run_mode_name(SetupRunMode mode) noexcept;
 
-struct SetupStatusReason {
-  std::string kind;  // setup_drift_kind_name: marker_missing, proxy_ports_changed, ...
-  std::string message;
-  friend bool operator==(const SetupStatusReason&, const SetupStatusReason&) = default;
-};
-
-struct SetupStatusReport {
-  std::string state;                       // "missing", "current" or "outdated"
-  std::vector<SetupStatusReason> reasons;  // empty when current
-  friend bool operator==(const SetupStatusReport&, const SetupStatusReport&) = default;
-};
-
-// {"state":"outdated","reasons":[{"kind":"proxy_ports_changed","message":"…"}]}
-std::string setup_status_to_json(const SetupStatusReport& status);
-
 // The request for the accounts and firewall alone (no roots): mode provision_only, the offline
 // identity, `real_user` (empty: "Administrators"), `proxy_port_policy` permitted.
 SetupRequest provision_only_setup_request(const WinPath& sandbox_home, std::string real_user,
@@ -58,12 +43,12 @@ std::vector<PortRange> parse_proxy_port_policy(std::string_view text);
 // The status of request.sandbox_home's setup for `request` (its mode does not matter): the
 // marker (one the test fake wrote counts as missing unless the fake is selected) and the
 // secrets file. Windows only: Error(unsupported_platform) elsewhere.
-SetupStatusReport setup_status(const SetupRequest& request);
+SetupStatus setup_status(const SetupRequest& request);
 
 // The same from data, everywhere: the marker file's text (nullopt: no marker) and whether the
 // secrets file exists. A marker that does not decode counts as missing.
-SetupStatusReport setup_status_of(const std::optional<std::string>& marker_json,
-                                  bool secrets_present, const SetupRequest& request);
+SetupStatus setup_status_of(const std::optional<std::string>& marker_json, bool secrets_present,
+                            const SetupRequest& request);
 
 struct SetupRunOptions {
   SetupRunMode mode = SetupRunMode::full;

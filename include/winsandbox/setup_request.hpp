@@ -206,6 +206,24 @@ struct SetupDrift {
 std::vector<SetupDrift> setup_refresh_needed(const std::optional<SetupMarker>& marker,
                                              const SetupRequest& request);
 
+// The state of a sandbox home's setup for a request (evaluate_setup_status, setup_status):
+//
+// | state    | when                                                                   |
+// |----------|------------------------------------------------------------------------|
+// | missing  | no marker, or no stored secrets: setup never completed                 |
+// | outdated | a marker, but setup_refresh_needed() lists reasons (reasons non-empty) |
+// | current  | the marker fits the request and the secrets are there                  |
+enum class SetupState : std::uint8_t { missing, current, outdated };
+std::string_view setup_state_name(SetupState state) noexcept;
+
+struct SetupStatus {
+  SetupState state = SetupState::missing;
+  std::vector<SetupDrift> reasons;  // empty when current
+  friend bool operator==(const SetupStatus&, const SetupStatus&) = default;
+};
+// {"state":"outdated","reasons":[{"kind":"proxy_ports_changed","message":"…"}]}
+std::string setup_status_to_json(const SetupStatus& status);
+
 std::string_view setup_mode_name(SetupMode mode) noexcept;
 std::string_view setup_drift_kind_name(SetupDriftKind kind) noexcept;
 

@@ -25,27 +25,10 @@ SetupMode mode_of(SetupRunMode mode) {
   return SetupMode::full;
 }
 
-SetupStatusReport report_of(const SetupStatus& status) {
-  SetupStatusReport report;
-  report.state = std::string(setup_state_name(status.state));
-  for (const SetupDrift& reason : status.reasons) {
-    report.reasons.push_back({std::string(setup_drift_kind_name(reason.kind)), reason.message});
-  }
-  return report;
-}
-
 }  // namespace
 
 std::string setup_run_mode_name(SetupRunMode mode) noexcept {
   return std::string(setup_mode_name(mode_of(mode)));
-}
-
-std::string setup_status_to_json(const SetupStatusReport& status) {
-  Json reasons = Json::array();
-  for (const SetupStatusReason& reason : status.reasons) {
-    reasons.push_back(Json{{"kind", reason.kind}, {"message", reason.message}});
-  }
-  return dump_json(Json{{"state", status.state}, {"reasons", std::move(reasons)}});
 }
 
 SetupRequest provision_only_setup_request(const WinPath& sandbox_home, std::string real_user,
@@ -73,17 +56,17 @@ std::vector<PortRange> parse_proxy_port_policy(std::string_view text) {
   return normalize_port_ranges(parse_port_ranges(text));
 }
 
-SetupStatusReport setup_status(const SetupRequest& request) {
+SetupStatus setup_status(const SetupRequest& request) {
 #if defined(_WIN32)
-  return report_of(win::read_setup_status(request));
+  return win::read_setup_status(request);
 #else
   (void)request;
   throw_unsupported_platform("setup_status");
 #endif
 }
 
-SetupStatusReport setup_status_of(const std::optional<std::string>& marker_json,
-                                  bool secrets_present, const SetupRequest& request) {
+SetupStatus setup_status_of(const std::optional<std::string>& marker_json, bool secrets_present,
+                            const SetupRequest& request) {
   std::optional<SetupMarker> marker;
   if (marker_json) {
     try {
@@ -92,7 +75,7 @@ SetupStatusReport setup_status_of(const std::optional<std::string>& marker_json,
       log::warn("setup marker is malformed ({}): counted as missing", error.what());
     }
   }
-  return report_of(evaluate_setup_status(marker, secrets_present, request));
+  return evaluate_setup_status(marker, secrets_present, request);
 }
 
 void run_setup(const SetupRequest& request, const SetupRunOptions& options) {

@@ -55,13 +55,9 @@ private:
   std::vector<AclEntry> entries_;
 };
 
-struct RootSid {
-  WinPath root;
-  std::string sid;
-};
-
-std::vector<RootSid> root_sids(const ResolvedPermissions& resolved, const CapabilitySids& sids) {
-  std::vector<RootSid> result;
+std::vector<RootCapabilitySid> root_sids(const ResolvedPermissions& resolved,
+                                         const CapabilitySids& sids) {
+  std::vector<RootCapabilitySid> result;
   if (resolved.token_mode != TokenMode::writable_roots_capability) return result;
   for (const auto& writable : resolved.writable_roots) {
     const std::string* sid = sids.sid_for_root(writable.root);
@@ -75,8 +71,9 @@ std::vector<RootSid> root_sids(const ResolvedPermissions& resolved, const Capabi
 }
 
 // The SID of the most specific root containing `path` (docs/acl-and-sids.md#acl-plan).
-const std::string* most_specific_root_sid(const std::vector<RootSid>& roots, const WinPath& path) {
-  const RootSid* best = nullptr;
+const std::string* most_specific_root_sid(const std::vector<RootCapabilitySid>& roots,
+                                          const WinPath& path) {
+  const RootCapabilitySid* best = nullptr;
   for (const auto& root : roots) {
     if (path.is_within(root.root) &&
         (!best || root.root.component_count() > best->root.component_count())) {
@@ -86,19 +83,27 @@ const std::string* most_specific_root_sid(const std::vector<RootSid>& roots, con
   return best ? &best->sid : nullptr;
 }
 
-// Root SIDs whose root overlaps `path`; all root SIDs if none does (docs/acl-and-sids.md#acl-plan).
-std::vector<std::string> deny_write_sids(const std::vector<RootSid>& roots, const WinPath& path) {
+}  // namespace
+
+std::vector<std::string> deny_write_sids(const std::vector<RootCapabilitySid>& roots,
+                                         const WinPath& path) {
   std::vector<std::string> overlapping;
-  for (const auto& root : roots) {
-    if (path.is_within(root.root) || root.root.is_within(path)) overlapping.push_back(root.sid);
-  }
-  if (!overlapping.empty()) return overlapping;
   std::vector<std::string> all;
-  for (const auto& root : roots) all.push_back(root.sid);
-  return all;
+  const auto add_once = [](std::vector<std::string>& sids, const std::string& sid) {
+    if (std::find(sids.begin(), sids.end(), sid) == sids.end()) sids.push_back(sid);
+  };
+  for (const auto& root : roots) {
+    add_once(all, root.sid);
+    if (path.is_within(root.root) || root.root.is_within(path)) add_once(overlapping, root.sid);
+  }
+  return overlapping.empty() ? all : overlapping;
 }
 
-}  // namespace
+std::vector<AclEntry> in_plan_order(std::vector<AclEntry> entries) {
+  EntrySet set;
+  for (auto& entry : entries) set.add(std::move(entry));
+  return std::move(set).sorted();
+}
 
 bool looks_like_sid(std::string_view text) noexcept {
   if (!text.starts_with("S-1-") || text.size() < 5) return false;
@@ -135,7 +140,7 @@ AclPlan plan_acl(const ResolvedPermissions& resolved, const CapabilitySids& sids
     throw Error(ErrorCode::invalid_argument, "setup read roots need a sandbox group SID");
   }
   const std::vector<std::string> token_sids = token_capability_sids(resolved, sids);
-  const std::vector<RootSid> roots = root_sids(resolved, sids);
+  const std::vector<RootCapabilitySid> roots = root_sids(resolved, sids);
 
   EntrySet entries;
   for (const auto& path : resolved.acl.allow_write) {

@@ -133,46 +133,17 @@ constexpr std::string_view kBinDirectoryName = ".sandbox-bin";
 constexpr std::string_view kSecretsDirectoryName = ".sandbox-secrets";
 constexpr std::string_view kSecretsFileName = "sandbox_users.json";
 
-bool overlaps(const WinPath& a, const WinPath& b) {
-  return a.is_within(b) || b.is_within(a);
-}
-
-// The write-root SIDs a deny-write on `path` names: those of the overlapping write roots, or
-// all of them when none overlaps (each SID once, first occurrence first).
-std::vector<std::string> deny_write_sids(const SetupRequest& request, const WinPath& path) {
-  std::vector<std::string> overlapping;
-  std::vector<std::string> all;
-  for (std::size_t i = 0; i < request.write_roots.size(); ++i) {
-    const std::string& sid = request.write_root_sids[i];
-    if (std::find(all.begin(), all.end(), sid) == all.end()) all.push_back(sid);
-    if (overlaps(request.write_roots[i], path) &&
-        std::find(overlapping.begin(), overlapping.end(), sid) == overlapping.end()) {
-      overlapping.push_back(sid);
-    }
-  }
-  return overlapping.empty() ? all : overlapping;
-}
-
-// plan_acl's order: deny_read, deny_write, allow_write, allow_read_execute; then path identity,
-// then SID. Duplicates (same ACE) dropped.
-void sort_entries(std::vector<AclEntry>& entries) {
-  std::stable_sort(entries.begin(), entries.end(), [](const AclEntry& a, const AclEntry& b) {
-    if (a.kind != b.kind) return a.kind < b.kind;
-    if (a.path != b.path) return a.path < b.path;
-    return a.sid < b.sid;
-  });
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const AclEntry& a, const AclEntry& b) { return a.same_ace(b); }),
-                entries.end());
-}
-
 AclPlan acl_plan_for_group(const SetupRequest& request, const std::string& group) {
   std::vector<AclEntry> entries;
   for (const auto& path : request.deny_read_paths) {
     entries.push_back(make_acl_entry(path, group, AceKind::deny_read, AceOrigin::deny_read, true));
   }
+  std::vector<RootCapabilitySid> roots;
+  for (std::size_t i = 0; i < request.write_roots.size(); ++i) {
+    roots.push_back({request.write_roots[i], request.write_root_sids[i]});
+  }
   for (const auto& path : request.deny_write_paths) {
-    for (auto& sid : deny_write_sids(request, path)) {
+    for (auto& sid : deny_write_sids(roots, path)) {
       entries.push_back(make_acl_entry(path, std::move(sid), AceKind::deny_write,
                                        AceOrigin::missing_subpath, true));
     }
@@ -198,8 +169,7 @@ AclPlan acl_plan_for_group(const SetupRequest& request, const std::string& group
                                  AceOrigin::setup_read_root);
   home.inheritance = kFilesDirectlyInside;
   entries.push_back(std::move(home));
-  sort_entries(entries);
-  return AclPlan{.entries = std::move(entries), .world_writable_dirs = {}};
+  return AclPlan{.entries = in_plan_order(std::move(entries)), .world_writable_dirs = {}};
 }
 
 void check_write_root_sids(const SetupRequest& request) {
@@ -486,6 +456,10 @@ Json to_json_value(const SetupStatus& status) {
   }
   out["reasons"] = std::move(reasons);
   return out;
+}
+
+std::string setup_status_to_json(const SetupStatus& status) {
+  return dump_json(to_json_value(status));
 }
 
 // ---- files and grants -------------------------------------------------------------------------

@@ -144,21 +144,8 @@ std::string setup_error_summary(const SetupErrorReport& report);
 // Validates every field; Error(invalid_argument) for anything else (unknown code, unknown key).
 SetupErrorReport setup_error_report_from_json(std::string_view json);
 
-// ---- Status -----------------------------------------------------------------------------------
+// ---- Status (SetupStatus: include/winsandbox/setup_request.hpp) -------------------------------
 
-// | state    | when                                                                   |
-// |----------|------------------------------------------------------------------------|
-// | missing  | no marker, or no stored secrets: setup never completed                 |
-// | outdated | a marker, but setup_refresh_needed() lists reasons (reasons non-empty) |
-// | current  | the marker fits the request and the secrets are there                  |
-enum class SetupState : std::uint8_t { missing, current, outdated };
-std::string_view setup_state_name(SetupState state) noexcept;
-
-struct SetupStatus {
-  SetupState state = SetupState::missing;
-  std::vector<SetupDrift> reasons;  // empty when current
-  friend bool operator==(const SetupStatus&, const SetupStatus&) = default;
-};
 SetupStatus evaluate_setup_status(const std::optional<SetupMarker>& marker, bool secrets_present,
                                   const SetupRequest& request);
 // {"state":"outdated","reasons":[{"kind":"proxy_ports_changed","message":"…"}]}

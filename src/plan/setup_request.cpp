@@ -196,9 +196,18 @@ std::uint32_t version_from(const JsonCursor& cursor) {
 }
 
 // An account or group name: non-empty (the helper passes it to NetUserAdd/NetLocalGroupAdd).
+// Local account names are at most 20 characters; ours (and the group's) also keep to letters,
+// digits, `_` and `-`, so a request cannot name a domain account (`DOMAIN\\user`), a built-in
+// alias with spaces or anything Windows parses specially.
 std::string name_from(const JsonCursor& cursor) {
   const std::string& name = cursor.string();
   if (name.empty()) cursor.fail("empty account name");
+  if (name.size() > 20) cursor.fail("account name longer than 20 characters");
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+  if (!plain) cursor.fail("account name with a character other than A-Z a-z 0-9 _ -");
   return name;
 }
 

@@ -313,31 +313,21 @@ bool allows_access(const Dacl& dacl, const Sid& sid, ACCESS_MASK mask) {
   return false;
 }
 
-AclPlan without_read_grants_already_held(AclPlan plan, DaclAccess& access) {
-  static const char* const kEveryAccount[] = {"S-1-5-32-545", "S-1-5-11", "S-1-1-0"};
-  std::vector<AclEntry> kept;
-  kept.reserve(plan.entries.size());
-  for (AclEntry& entry : plan.entries) {
-    bool held = false;
-    if (entry.kind == AceKind::allow_read_execute) {
-      try {
-        if (access.exists(entry.path)) {
-          const Dacl dacl = access.read_dacl(entry.path);
-          held = allows_access(dacl, Sid::parse(entry.sid), entry.mask);
-          for (const char* account : kEveryAccount) {
-            held = held || allows_access(dacl, Sid::parse(account), entry.mask);
-          }
-        }
-      } catch (const Error& error) {
-        log::debug("read grant on {} kept: its DACL could not be read ({})", entry.path.str(),
-                   error.what());
-      }
-    }
-    if (!held) kept.push_back(std::move(entry));
+namespace {
+
+// A read + execute grant every account holds already (BUILTIN\Users, Authenticated Users,
+// Everyone) or the grantee holds some other way: nothing to write. The platform defaults
+// (C:\Windows, ...) are such paths, and their DACLs are TrustedInstaller's.
+bool read_grant_already_held(const AclEntry& entry, const Dacl& dacl) {
+  if (entry.kind != AceKind::allow_read_execute) return false;
+  for (const std::string_view sid : {std::string_view(entry.sid), std::string_view("S-1-5-32-545"),
+                                     std::string_view("S-1-5-11"), std::string_view("S-1-1-0")}) {
+    if (allows_access(dacl, Sid::parse(sid), entry.mask)) return true;
   }
-  plan.entries = std::move(kept);
-  return plan;
+  return false;
 }
+
+}  // namespace
 
 Dacl with_ace(const Dacl& dacl, const AceSpec& ace) {
   if (!dacl.acl) {
@@ -416,7 +406,7 @@ AclApplyOutcome apply_acl_operations(const std::vector<AclOperation>& operations
           created = true;
         }
         const Dacl current = access.read_dacl(entry.path);
-        if (has_explicit_ace(current, ace)) {
+        if (has_explicit_ace(current, ace) || read_grant_already_held(entry, current)) {
           outcome.completed.push_back(op);
           continue;
         }

@@ -3,7 +3,9 @@
 // crate's effector (docs/acl-and-sids.md#effector), with these fixes:
 //
 // * check before write: an ACE already present (explicit, same type, SID, mask and
-//   inheritance) is not written again, so an unchanged refresh writes no DACL;
+//   inheritance) is not written again, so an unchanged refresh writes no DACL; nor is a read +
+//   execute grant whose access BUILTIN\Users, Authenticated Users, Everyone or the grantee hold
+//   already (the platform defaults: their DACLs are TrustedInstaller's). Both count as done;
 // * single-ACE edits: an apply inserts exactly one ACE in canonical position (an explicit deny
 //   first, an explicit allow after the explicit denies and before inherited ACEs) and a revoke
 //   removes exactly the matching explicit ACE. Never SET_ACCESS / REVOKE_ACCESS, which merge or
@@ -139,13 +141,6 @@ bool has_explicit_ace(const Dacl& dacl, const AceSpec& ace);
 // allows everything. Deny ACEs are not weighed: callers use this to skip a grant, never to
 // conclude that access is refused.
 bool allows_access(const Dacl& dacl, const Sid& sid, ACCESS_MASK mask);
-
-// The plan without the read-execute grants the sandbox accounts already hold through
-// BUILTIN\Users, Authenticated Users or Everyone (or the grantee itself): `C:\Windows` and the
-// other platform defaults are readable by every account, and their DACLs belong to
-// TrustedInstaller, so writing them would fail — and is not needed. A path whose DACL cannot be
-// read keeps its grant (the effector then reports the failure). O(read roots) DACL reads.
-AclPlan without_read_grants_already_held(AclPlan plan, DaclAccess& access);
 
 // A copy of `dacl` with `ace` inserted in canonical position. Throws Error(invalid_argument) for
 // a NULL DACL (adding an ACE would turn "no checks" into "only this ACE").

@@ -9,6 +9,18 @@
 #include "win/win32_error.hpp"
 
 namespace winsandbox::win {
+
+std::optional<std::string> host_variable(std::string_view name) {
+  const std::wstring wide_name = to_wide(name);
+  const DWORD size = GetEnvironmentVariableW(wide_name.c_str(), nullptr, 0);
+  if (size == 0) return std::nullopt;
+  std::wstring value(size, L'\0');
+  const DWORD length = GetEnvironmentVariableW(wide_name.c_str(), value.data(), size);
+  if (length == 0 || length >= size) return std::nullopt;
+  value.resize(length);
+  return to_utf8(value);
+}
+
 namespace {
 
 int compare_ordinal(const std::wstring& a, const std::wstring& b, bool ignore_case) {

@@ -1,7 +1,9 @@
 // The environment block CreateProcess*W takes with CREATE_UNICODE_ENVIRONMENT.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "winsandbox/environment.hpp"
 
@@ -13,5 +15,8 @@ namespace winsandbox::win {
 // ordinal order). An empty environment gives two NULs (a lone NUL would be an unterminated
 // block). The returned string's size() counts both terminating NULs.
 std::wstring make_environment_block(const Environment& environment);
+
+// This process's value of environment variable `name` (nullopt when unset).
+std::optional<std::string> host_variable(std::string_view name);
 
 }  // namespace winsandbox::win

@@ -1,7 +1,9 @@
 // RAII owners for every Win32 resource the library holds. This is the one place that calls
 // CloseHandle / FindClose / LocalFree / CloseDesktop / ClosePseudoConsole /
-// FreeEnvironmentStringsW / DeleteProcThreadAttributeList;
-// everything else holds one of these types (the WIL `unique_any` pattern).
+// FreeEnvironmentStringsW / DeleteProcThreadAttributeList / RegCloseKey / FreeLibrary;
+// everything else holds one of these types (the WIL `unique_any` pattern). Resources of one
+// subsystem only (netapi32 buffers, the WFP engine, COM) keep their traits next to their one
+// user, built on UniqueResource all the same.
 #pragma once
 
 #include <cstddef>
@@ -106,12 +108,30 @@ struct EnvironmentStringsTraits {
   static void close(pointer p) noexcept { ::FreeEnvironmentStringsW(p); }
 };
 
+// An open registry key (RegOpenKeyExW / RegCreateKeyExW).
+struct RegistryKeyTraits {
+  using pointer = HKEY;
+  static pointer invalid() noexcept { return nullptr; }
+  static bool is_valid(pointer key) noexcept { return key != nullptr; }
+  static void close(pointer key) noexcept { ::RegCloseKey(key); }
+};
+
+// A module LoadLibraryW loaded.
+struct LibraryTraits {
+  using pointer = HMODULE;
+  static pointer invalid() noexcept { return nullptr; }
+  static bool is_valid(pointer p) noexcept { return p != nullptr; }
+  static void close(pointer p) noexcept { ::FreeLibrary(p); }
+};
+
 // Kernel object handles: files, pipes, events, processes, threads, tokens, jobs.
 using UniqueHandle = UniqueResource<HandleTraits>;
 using UniqueFindHandle = UniqueResource<FindHandleTraits>;
 using UniqueDesktop = UniqueResource<DesktopTraits>;
 using UniquePseudoConsole = UniqueResource<PseudoConsoleTraits>;
 using UniqueEnvironmentStrings = UniqueResource<EnvironmentStringsTraits>;
+using UniqueRegistryKey = UniqueResource<RegistryKeyTraits>;
+using UniqueLibrary = UniqueResource<LibraryTraits>;
 
 // Outputs of ConvertStringSidToSidW (PSID), ConvertStringSecurityDescriptorToSecurityDescriptorW
 // (PSECURITY_DESCRIPTOR), SetEntriesInAclW (PACL), FormatMessageW (LPWSTR), ...

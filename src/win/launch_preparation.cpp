@@ -13,22 +13,13 @@
 #include "plan/launch_plan.hpp"
 #include "plan/random_source.hpp"
 #include "win/acl_effector.hpp"
+#include "win/environment_block.hpp"
 #include "win/handles.hpp"
 #include "win/unicode.hpp"
 #include "winsandbox/fs_view.hpp"
 #include "winsandbox/resolve.hpp"
 
 namespace winsandbox::win {
-
-std::optional<std::string> host_variable(const wchar_t* name) {
-  const DWORD size = GetEnvironmentVariableW(name, nullptr, 0);
-  if (size == 0) return std::nullopt;
-  std::wstring value(size, L'\0');
-  const DWORD length = GetEnvironmentVariableW(name, value.data(), size);
-  if (length == 0 || length >= size) return std::nullopt;
-  value.resize(length);
-  return to_utf8(value);
-}
 
 namespace {
 
@@ -89,8 +80,8 @@ PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
       .sandbox_home = sandbox_home,
       .env = request.env,
       .command = request.command,
-      .inherited_path = host_variable(L"PATH"),
-      .inherited_pathext = host_variable(L"PATHEXT"),
+      .inherited_path = host_variable("PATH"),
+      .inherited_pathext = host_variable("PATHEXT"),
       .denybin_directory = std::nullopt,
       .program_lookup = ProgramLookup::now,
   };

@@ -58,9 +58,6 @@ struct ResolvedCommand {
 ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& command, const FileSystemView& fs,
                                           const ResolveOptions& options = {});
 
-// This process's value of environment variable `name` (nullopt when unset).
-std::optional<std::string> host_variable(const wchar_t* name);
-
 // Errors as run_capture_for_permission_profile documents; bad input, and a profile this backend
 // cannot enforce (elevated_backend_required), fails before any permission state (SIDs, ACLs,
 // network stubs) is touched. (A later failure, e.g. command_not_found, may follow the writing

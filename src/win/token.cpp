@@ -59,6 +59,10 @@ Sid token_user_sid(HANDLE token) {
   return Sid::copy_of(user->User.Sid);
 }
 
+bool token_is_elevated(HANDLE token) {
+  return get_token_information<TOKEN_ELEVATION>(token, TokenElevation)->TokenIsElevated != 0;
+}
+
 SandboxToken create_restricted_token(HANDLE base_token, const RestrictedTokenSpec& spec) {
   if (spec.capability_sids.empty()) {
     throw Error(ErrorCode::invalid_argument, "no capability SIDs provided");

@@ -103,4 +103,7 @@ std::optional<Sid> find_logon_sid(HANDLE token);
 // The token's user SID.
 Sid token_user_sid(HANDLE token);
 
+// TokenElevation: the token is elevated (UAC's full administrator token, or UAC off).
+bool token_is_elevated(HANDLE token);
+
 }  // namespace winsandbox::win

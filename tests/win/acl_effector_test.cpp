@@ -477,9 +477,9 @@ TEST(NullDevice, GrantIsBestEffortAndIdempotent) {
   EXPECT_EQ(first.has_value(), second.has_value());
 }
 
-// The setup's read grants are skipped where every account can read already (C:\Windows is
-// TrustedInstaller's: writing its DACL would fail, and is not needed).
-TEST(WithoutReadGrantsAlreadyHeld, DropsOnlyReadGrantsEveryAccountOrTheGranteeHolds) {
+// The setup's read grants are not written where every account can read already (C:\\Windows is
+// TrustedInstaller's: writing its DACL would fail, and is not needed); they count as done.
+TEST(AclApplyOperations, ReadGrantsEveryAccountOrTheGranteeHoldsAreDoneWithoutAWrite) {
   const std::string group = "S-1-5-21-9-9-9-1001";
   SddlDaclAccess access;
   access.set(WinPath::parse("C:\\Windows"), "D:(A;OICI;0x1200a9;;;BU)(A;OICI;FA;;;SY)");
@@ -489,26 +489,33 @@ TEST(WithoutReadGrantsAlreadyHeld, DropsOnlyReadGrantsEveryAccountOrTheGranteeHo
   access.set(WinPath::parse("C:\\InheritOnly"), "D:(A;OICIIO;0xa0000000;;;BU)(A;OICI;FA;;;SY)");
   access.set(WinPath::parse("C:\\ReadOnlyNoExecute"), "D:(A;OICI;FR;;;AU)");
   access.set(WinPath::parse("C:\\Private"), "D:(A;OICI;FA;;;SY)");
-  AclPlan plan;
+  std::vector<AclOperation> operations;
   for (const char* path : {"C:\\Windows", "C:\\Generic", "C:\\Granted", "C:\\InheritOnly",
-                           "C:\\ReadOnlyNoExecute", "C:\\Private", "C:\\Missing"}) {
-    plan.entries.push_back(make_acl_entry(WinPath::parse(path), group, AceKind::allow_read_execute,
-                                          AceOrigin::setup_read_root));
+                           "C:\\ReadOnlyNoExecute", "C:\\Private"}) {
+    operations.push_back(
+        {AclAction::apply, make_acl_entry(WinPath::parse(path), group, AceKind::allow_read_execute,
+                                          AceOrigin::setup_read_root)});
   }
-  plan.entries.push_back(make_acl_entry(WinPath::parse("C:\\Windows"), group, AceKind::allow_write,
-                                        AceOrigin::writable_root));
-  const AclPlan kept = without_read_grants_already_held(plan, access);
-  std::string paths;
-  for (const AclEntry& entry : kept.entries) {
-    paths += std::string(ace_kind_name(entry.kind)) + " " + entry.path.str() + "\n";
+  // Only read grants are weighed: a write grant on a readable path is written.
+  operations.push_back(
+      {AclAction::apply, make_acl_entry(WinPath::parse("C:\\Windows"), group, AceKind::allow_write,
+                                        AceOrigin::writable_root)});
+  const std::string before_windows = *access.sddl(WinPath::parse("C:\\Windows"));
+  const std::string before_generic = *access.sddl(WinPath::parse("C:\\Generic"));
+  const std::string before_granted = *access.sddl(WinPath::parse("C:\\Granted"));
+
+  const AclApplyOutcome outcome = apply_acl_operations(operations, access);
+  ASSERT_FALSE(outcome.error.has_value()) << outcome.error->what();
+  EXPECT_EQ(outcome.completed.size(), operations.size());
+  // Written: InheritOnly, ReadOnlyNoExecute, Private (read grants) and the write grant.
+  EXPECT_EQ(outcome.writes, 4u);
+  EXPECT_EQ(access.writes(), 4u);
+  EXPECT_EQ(*access.sddl(WinPath::parse("C:\\Generic")), before_generic);
+  EXPECT_EQ(*access.sddl(WinPath::parse("C:\\Granted")), before_granted);
+  EXPECT_NE(*access.sddl(WinPath::parse("C:\\Windows")), before_windows);  // the write grant
+  for (const char* path : {"C:\\InheritOnly", "C:\\ReadOnlyNoExecute", "C:\\Private"}) {
+    EXPECT_NE(access.sddl(WinPath::parse(path))->find(group), std::string::npos) << path;
   }
-  EXPECT_EQ(paths,
-            "allow_read_execute C:\\InheritOnly\n"
-            "allow_read_execute C:\\ReadOnlyNoExecute\n"
-            "allow_read_execute C:\\Private\n"
-            "allow_read_execute C:\\Missing\n"
-            "allow_write C:\\Windows\n");
-  EXPECT_EQ(access.writes(), 0u);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "plan/plan_test_support.hpp"
 #include "plan/spawn_context.hpp"
 #include "test_support.hpp"
+#include "win/environment_block.hpp"
 #include "win_test_support.hpp"
 #include "winsandbox/legacy_policy.hpp"
 #include "winsandbox/spawn_context.hpp"
@@ -19,14 +20,6 @@ namespace winsandbox {
 namespace {
 
 using win::test::win_path_of;
-
-std::optional<std::string> host_variable(const wchar_t* name) {
-  std::wstring value(32768, L'\0');
-  const DWORD length = GetEnvironmentVariableW(name, value.data(), 32768);
-  if (length == 0 || length >= 32768) return std::nullopt;
-  value.resize(length);
-  return win::to_utf8(value);
-}
 
 TEST(LaunchPreparation, SameEnvironmentCommandLineAndSidsAsTheElevatedSpawnContext) {
   testing::ScratchDir workspace;
@@ -51,8 +44,8 @@ TEST(LaunchPreparation, SameEnvironmentCommandLineAndSidsAsTheElevatedSpawnConte
   const ResolvedPermissions resolved = resolve(profile, binding, command_cwd, env, *fs);
   ElevatedSpawnOverrides overrides;
   overrides.state_directory = home.path();
-  overrides.inherited_path = host_variable(L"PATH");
-  overrides.inherited_pathext = host_variable(L"PATHEXT");
+  overrides.inherited_path = win::host_variable("PATH");
+  overrides.inherited_pathext = win::host_variable("PATHEXT");
   const ElevatedSpawnContext elevated = prepare_elevated_spawn_context_for_permissions(
       resolved, win_path_of(home.path()), command_cwd, env, command, overrides, *fs);
 

@@ -201,22 +201,22 @@ TEST_F(SetupOrchestratorTest, AFakeMarkerCountsAsMissingUnlessTheFakeIsSelected)
 
 TEST_F(SetupOrchestratorTest, TheApiRunsEveryModeAndReportsTheStatus) {
   const SetupRequest provision = provision_only_setup_request(home_path(), "", {{9000, 9100}});
-  EXPECT_EQ(setup_status(provision).state, "missing");
+  EXPECT_EQ(setup_status(provision).state, SetupState::missing);
   run_setup(provision, {.mode = SetupRunMode::provision_only, .allow_prompt = false});
-  EXPECT_EQ(setup_status(provision), (SetupStatusReport{"current", {}}));
+  EXPECT_EQ(setup_status(provision), (SetupStatus{SetupState::current, {}}));
   EXPECT_EQ(machine().helper_runs, 1u);
 
   SetupRequest other_port = provision;
   other_port.proxy_ports = {8080};
-  const SetupStatusReport outdated = setup_status(other_port);
-  EXPECT_EQ(outdated.state, "outdated");
+  const SetupStatus outdated = setup_status(other_port);
+  EXPECT_EQ(outdated.state, SetupState::outdated);
   ASSERT_EQ(outdated.reasons.size(), 1u);
-  EXPECT_EQ(outdated.reasons[0].kind, "proxy_ports_changed");
+  EXPECT_EQ(outdated.reasons[0].kind, SetupDriftKind::proxy_ports_changed);
 
   run_setup(provision, {.mode = SetupRunMode::repair, .allow_prompt = false});
-  EXPECT_EQ(setup_status(provision).state, "current");
+  EXPECT_EQ(setup_status(provision).state, SetupState::current);
   run_setup(provision, {.mode = SetupRunMode::uninstall, .allow_prompt = false});
-  EXPECT_EQ(setup_status(provision).state, "missing");
+  EXPECT_EQ(setup_status(provision).state, SetupState::missing);
   const win::FakeMachineState after = machine();
   EXPECT_EQ(after.helper_runs, 3u);
   EXPECT_TRUE(after.users.empty());

@@ -92,14 +92,14 @@ SetupRunMode run_mode_of(const SetupOptions& options, bool profile) {
   return profile ? SetupRunMode::full : SetupRunMode::provision_only;
 }
 
-void print_status(const SetupStatusReport& status, const GlobalOptions& global) {
+void print_status(const SetupStatus& status, const GlobalOptions& global) {
   if (global.json) {
     print_line(setup_status_to_json(status));
     return;
   }
-  std::string line = "setup: " + status.state;
-  for (const SetupStatusReason& reason : status.reasons) {
-    line += "\n  " + reason.kind + ": " + reason.message;
+  std::string line = "setup: " + std::string(setup_state_name(status.state));
+  for (const SetupDrift& reason : status.reasons) {
+    line += "\n  " + std::string(setup_drift_kind_name(reason.kind)) + ": " + reason.message;
   }
   print_line(line);
 }
@@ -138,7 +138,7 @@ int run_setup_command(const SetupOptions& options, const GlobalOptions& global) 
     return kExitOk;
   }
   run_setup(request, {.mode = mode, .allow_prompt = !options.no_prompt});
-  const SetupStatusReport after = setup_status(request);
+  const SetupStatus after = setup_status(request);
   if (global.json) {
     Json out = Json::object();
     out["mode"] = setup_run_mode_name(mode);
@@ -147,7 +147,7 @@ int run_setup_command(const SetupOptions& options, const GlobalOptions& global) 
     print_line(out.dump());
   } else {
     print_line("setup " + setup_run_mode_name(mode) + " done for " + request.sandbox_home.str() +
-               "; status: " + after.state);
+               "; status: " + std::string(setup_state_name(after.state)));
   }
   return kExitOk;
 }

@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "win/acl_effector.hpp"
+#include "win/environment_block.hpp"
 #include "win/setup/secrets_file.hpp"
 #include "win/setup/setup_orchestrator.hpp"
 #include "win/setup/setup_system.hpp"
@@ -69,8 +70,8 @@ ElevatedLaunch prepare_elevated_launch(const SandboxedCommand& command,
       .state_directory = resolved.home_path,
       .sid_store_access = SidStoreAccess::read_write,
       .setup = setup_options(setup),
-      .inherited_path = host_variable(L"PATH"),
-      .inherited_pathext = host_variable(L"PATHEXT"),
+      .inherited_path = host_variable("PATH"),
+      .inherited_pathext = host_variable("PATHEXT"),
   };
   std::vector<std::string> warnings;
   WinPath runner = locate_runner_executable();

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "win/environment_block.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "win/win32_error.hpp"
@@ -141,10 +142,7 @@ std::unique_ptr<RunnerLauncher> make_logon_runner_launcher(SandboxAccountCredent
 }
 
 bool direct_runner_launch_selected() {
-  wchar_t value[16] = {};
-  const DWORD length =
-      GetEnvironmentVariableW(to_wide(kRunnerLaunchVariable).c_str(), value, std::size(value));
-  return length > 0 && length < std::size(value) && to_utf8(value) == kDirectRunnerLaunch;
+  return host_variable(kRunnerLaunchVariable) == std::string(kDirectRunnerLaunch);
 }
 
 WinPath locate_executable_beside_this_process(std::string_view file_name, ErrorCode missing_code,

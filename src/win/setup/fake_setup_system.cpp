@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/json_cursor.hpp"
+#include "win/environment_block.hpp"
 #include "win/unicode.hpp"
 #include "winsandbox/error.hpp"
 
@@ -515,15 +516,9 @@ SetupSystem make_fake_setup_system(const std::filesystem::path& file) {
 }
 
 std::optional<std::filesystem::path> fake_setup_system_file() {
-  const std::wstring name = to_wide(kFakeSetupSystemVariable);
-  const DWORD length = GetEnvironmentVariableW(name.c_str(), nullptr, 0);
-  if (length == 0) return std::nullopt;
-  std::wstring value(length, L'\0');
-  const DWORD written = GetEnvironmentVariableW(name.c_str(), value.data(), length);
-  if (written == 0 || written >= length) return std::nullopt;
-  value.resize(written);
-  if (value.empty()) return std::nullopt;
-  return std::filesystem::path(value);
+  const std::optional<std::string> value = host_variable(kFakeSetupSystemVariable);
+  if (!value || value->empty()) return std::nullopt;
+  return std::filesystem::path(to_wide(*value));
 }
 
 SetupSystem make_setup_system() {

@@ -18,14 +18,6 @@ namespace winsandbox::win {
 
 namespace {
 
-struct RegistryKeyTraits {
-  using pointer = HKEY;
-  static pointer invalid() noexcept { return nullptr; }
-  static bool is_valid(pointer key) noexcept { return key != nullptr; }
-  static void close(pointer key) noexcept { ::RegCloseKey(key); }
-};
-using UniqueRegistryKey = UniqueResource<RegistryKeyTraits>;
-
 // Buffers netapi32 allocates (NetUserGetInfo, ...).
 struct NetApiBufferTraits {
   using pointer = LPBYTE;
@@ -34,14 +26,6 @@ struct NetApiBufferTraits {
   static void close(pointer p) noexcept { ::NetApiBufferFree(p); }
 };
 using UniqueNetApiBuffer = UniqueResource<NetApiBufferTraits>;
-
-struct LibraryTraits {
-  using pointer = HMODULE;
-  static pointer invalid() noexcept { return nullptr; }
-  static bool is_valid(pointer p) noexcept { return p != nullptr; }
-  static void close(pointer p) noexcept { ::FreeLibrary(p); }
-};
-using UniqueLibrary = UniqueResource<LibraryTraits>;
 
 // A UTF-16 copy of a password, wiped before its memory is released.
 class WipedWideString {

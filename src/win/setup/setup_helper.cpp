@@ -313,9 +313,8 @@ private:
 
   void sync_grants(const std::string& group_sid) {
     step("acls", SetupErrorCode::acl_failed, "apply the ACL grants", [&] {
-      const AclSyncResult result = sync_acl_plan(
-          without_read_grants_already_held(setup_acl_plan(request_, group_sid), *system_.files),
-          home_, *system_.files, AclSyncMode::additive);
+      const AclSyncResult result = sync_acl_plan(setup_acl_plan(request_, group_sid), home_,
+                                                 *system_.files, AclSyncMode::additive);
       outcome_.acl_writes += result.outcome.writes;
     });
   }
@@ -469,16 +468,6 @@ std::optional<HelperArguments> parse_helper_arguments(const std::vector<std::wst
   return HelperArguments{*pipe, *parent};
 }
 
-bool process_is_elevated() {
-  const UniqueHandle token = open_current_process_token(TOKEN_QUERY);
-  TOKEN_ELEVATION elevation{};
-  DWORD size = 0;
-  if (!GetTokenInformation(token.get(), TokenElevation, &elevation, sizeof(elevation), &size)) {
-    throw_last_error("GetTokenInformation(TokenElevation)");
-  }
-  return elevation.TokenIsElevated != 0;
-}
-
 // The sandbox home of a request that does not decode, if it names one: the report goes there.
 std::optional<WinPath> sandbox_home_of(std::string_view json) {
   try {
@@ -558,7 +547,8 @@ int run_setup_helper(const std::vector<std::wstring>& args) {
   try {
     SetupSystem system = make_setup_system();
     if (system.name != "fake") request.real_user = parent_user_sid(parsed->parent_pid);
-    if (system.name != "fake" && request.mode != SetupMode::refresh && !process_is_elevated()) {
+    if (system.name != "fake" && request.mode != SetupMode::refresh &&
+        !token_is_elevated(open_current_process_token(TOKEN_QUERY).get())) {
       write_report_to(
           request.sandbox_home,
           SetupErrorReport{SetupErrorCode::not_elevated, "request",

@@ -10,6 +10,7 @@
 #include "common/text.hpp"
 #include "win/acl_effector.hpp"
 #include "win/elevated/runner_launcher.hpp"
+#include "win/environment_block.hpp"
 #include "win/handles.hpp"
 #include "win/named_mutex.hpp"
 #include "win/setup/setup_channel.hpp"
@@ -21,17 +22,6 @@
 
 namespace winsandbox::win {
 namespace {
-
-std::optional<std::string> environment_value(const char* name) {
-  const std::wstring wide_name = to_wide(name);
-  const DWORD size = GetEnvironmentVariableW(wide_name.c_str(), nullptr, 0);
-  if (size == 0) return std::nullopt;
-  std::wstring value(size, L'\0');
-  const DWORD length = GetEnvironmentVariableW(wide_name.c_str(), value.data(), size);
-  if (length == 0 || length >= size) return std::nullopt;
-  value.resize(length);
-  return to_utf8(value);
-}
 
 std::filesystem::path host_path(const WinPath& path) {
   return std::filesystem::path(to_wide(path.str()));
@@ -165,7 +155,16 @@ void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& op
   }
   const WinPath helper = locate_setup_helper_executable();
   // A report left by an earlier run must not be taken for this run's.
-  DeleteFileW(to_wide(setup_error_path(request.sandbox_home).str()).c_str());
+  const WinPath stale_report = setup_error_path(request.sandbox_home);
+  if (!DeleteFileW(to_wide(stale_report.str()).c_str())) {
+    const DWORD error = GetLastError();
+    if (error != ERROR_FILE_NOT_FOUND && error != ERROR_PATH_NOT_FOUND) {
+      throw setup_failure(SetupErrorCode::state_dir_failed, "launch",
+                          "cannot remove the earlier report " + stale_report.str() + ": " +
+                              win32_error("DeleteFileW", error).what(),
+                          error);
+    }
+  }
 
   log::TimedStep step("setup helper");
   SetupChannelServer channel = SetupChannelServer::create();
@@ -175,7 +174,7 @@ void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& op
       fmt::format("mode {}, {}", setup_mode_name(request.mode), direct ? "direct" : "runas"));
   try {
     channel.send(setup_request_to_json(request), process.process.get(), options.timeout);
-  } catch (const Error&) {
+  } catch (...) {
     // A helper that exited first may have left its report (bad request, ...): prefer it.
     if (WaitForSingleObject(process.process.get(), 0) == WAIT_OBJECT_0) {
       DWORD code = 0;
@@ -202,45 +201,33 @@ void run_helper_locked(const SetupRequest& request, const SetupLaunchOptions& op
 // The setup's grants, additive, through the applied state (nothing changed: nothing written).
 std::size_t refresh_grants(const SetupRequest& request, const SetupMarker& marker) {
   SetupSystem system = make_setup_system();
-  const AclSyncResult result = sync_acl_plan(
-      without_read_grants_already_held(setup_acl_plan(request, marker.group_sid), *system.files),
-      host_path(request.sandbox_home), *system.files, AclSyncMode::additive);
+  const AclSyncResult result =
+      sync_acl_plan(setup_acl_plan(request, marker.group_sid), host_path(request.sandbox_home),
+                    *system.files, AclSyncMode::additive);
   return result.outcome.writes;
 }
 
 }  // namespace
 
 bool direct_setup_launch_selected() {
-  return environment_value(kSetupLaunchVariable) == std::string(kDirectSetupLaunch);
+  return host_variable(kSetupLaunchVariable) == std::string(kDirectSetupLaunch);
 }
 
 bool prompt_setup_launch_selected() {
-  return environment_value(kSetupLaunchVariable) == std::string(kPromptSetupLaunch);
+  return host_variable(kSetupLaunchVariable) == std::string(kPromptSetupLaunch);
 }
 
 bool fake_setup_system_selected() {
-  const auto value = environment_value(kFakeSetupSystemVariable);
+  const auto value = host_variable(kFakeSetupSystemVariable);
   return value && !value->empty();
 }
 
 bool process_is_elevated_administrator() {
-  SID_IDENTIFIER_AUTHORITY nt_authority = SECURITY_NT_AUTHORITY;
-  PSID administrators = nullptr;
-  if (!AllocateAndInitializeSid(&nt_authority, 2, SECURITY_BUILTIN_DOMAIN_RID,
-                                DOMAIN_ALIAS_RID_ADMINS, 0, 0, 0, 0, 0, 0, &administrators)) {
-    return false;
-  }
   BOOL member = FALSE;
-  const BOOL checked = CheckTokenMembership(nullptr, administrators, &member);
-  FreeSid(administrators);
-  if (!checked || !member) return false;
-  const UniqueHandle token = open_current_process_token(TOKEN_QUERY);
-  TOKEN_ELEVATION elevation{};
-  DWORD size = 0;
-  if (!GetTokenInformation(token.get(), TokenElevation, &elevation, sizeof(elevation), &size)) {
+  if (!CheckTokenMembership(nullptr, Sid::parse("S-1-5-32-544").get(), &member) || !member) {
     return false;
   }
-  return elevation.TokenIsElevated != 0;
+  return token_is_elevated(open_current_process_token(TOKEN_QUERY).get());
 }
 
 WinPath locate_setup_helper_executable() {
