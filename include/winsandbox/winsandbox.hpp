@@ -17,6 +17,7 @@
 #include "winsandbox/path.hpp"
 #include "winsandbox/profile.hpp"
 #include "winsandbox/resolve.hpp"
+#include "winsandbox/selftest.hpp"
 #include "winsandbox/session.hpp"
 #include "winsandbox/setup.hpp"
 #include "winsandbox/setup_request.hpp"

@@ -30,5 +30,6 @@ void add_capture_commands(CLI::App& app, CommandRunner& runner);
 void add_session_command(CLI::App& app, CommandRunner& runner);
 void add_plan_command(CLI::App& app, CommandRunner& runner);
 void add_setup_command(CLI::App& app, CommandRunner& runner);
+void add_selftest_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace winsandbox::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_resolve_commands(app, runner);
   add_plan_command(app, runner);
   add_setup_command(app, runner);
+  add_selftest_command(app, runner);
   add_capture_commands(app, runner);
   add_session_command(app, runner);
 

@@ -1,0 +1,57 @@
+# cmake -P script: `winsandbox --json selftest` under Wine (docs/selftest.md). Wine enforces
+# nothing, so every enforcement probe must say not_verifiable (never passed), and every functional
+# probe (resolution, ACL plan, token construction, refusals, children starting) must pass; the
+# exit code is 0 (no probe failed). The table form must say the same in words.
+cmake_policy(SET CMP0054 NEW)  # "enforcement" is a string, never a variable
+execute_process(COMMAND ${EMULATOR} "${CLI}" --json selftest
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "exit code ${rc}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+string(JSON host GET "${out}" host)
+string(JSON verifiable GET "${out}" enforcement_verifiable)
+if(NOT host STREQUAL "wine" OR verifiable)
+  message(FATAL_ERROR "host `${host}`, enforcement_verifiable `${verifiable}`:\n${out}")
+endif()
+string(JSON count LENGTH "${out}" rows)
+if(count LESS 46)
+  message(FATAL_ERROR "${count} probes, expected at least 46:\n${out}")
+endif()
+set(functional_count 0)
+set(enforcement_count 0)
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON probe GET "${out}" rows ${i} probe)
+  string(JSON kind GET "${out}" rows ${i} kind)
+  string(JSON result GET "${out}" rows ${i} result)
+  string(JSON observed GET "${out}" rows ${i} observed)
+  if(kind STREQUAL "enforcement")
+    math(EXPR enforcement_count "${enforcement_count} + 1")
+    if(NOT result STREQUAL "not_verifiable")
+      message(FATAL_ERROR "enforcement probe `${probe}` says `${result}` under Wine: ${observed}")
+    endif()
+  else()
+    math(EXPR functional_count "${functional_count} + 1")
+    # Wine ships no PowerShell or curl: a probe of theirs cannot say anything here.
+    if(result STREQUAL "not_verifiable" AND observed MATCHES "is not a working program on this host")
+      continue()
+    endif()
+    if(NOT result STREQUAL "passed")
+      message(FATAL_ERROR "functional probe `${probe}` says `${result}`: ${observed}")
+    endif()
+  endif()
+endforeach()
+if(functional_count LESS 6 OR enforcement_count LESS 40)
+  message(FATAL_ERROR "${functional_count} functional and ${enforcement_count} enforcement probes")
+endif()
+string(JSON failed GET "${out}" summary failed)
+if(NOT failed EQUAL 0)
+  message(FATAL_ERROR "summary: ${failed} failed")
+endif()
+
+execute_process(COMMAND ${EMULATOR} "${CLI}" selftest --probe "WS: write outside workspace denied"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE table ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT table MATCHES "NOT VERIFIABLE HERE  \\[unelevated, enforcement\\] WS: write outside workspace denied"
+   OR NOT table MATCHES "0 passed, 0 failed, 1 not verifiable here")
+  message(FATAL_ERROR "exit code ${rc}\ntable:\n${table}\nstderr:\n${err}")
+endif()
