@@ -16,6 +16,7 @@
 #include "plan/capability_sid_store.hpp"
 #include "plan/plan_test_support.hpp"
 #include "plan/setup_plan.hpp"
+#include "smoke_support.hpp"
 #include "win/acl_effector.hpp"
 #include "win/setup/setup_orchestrator.hpp"
 #include "win/setup/setup_system.hpp"
@@ -33,14 +34,12 @@
 namespace winsandbox {
 namespace {
 
-constexpr char kWineDoesNotEnforce[] =
-    "Wine does not enforce restricted tokens or file DACLs; this enforcement check runs on "
-    "Windows (windows-smoke)";
-
 class SmokeEnforcementTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    if (win::test::running_under_wine()) GTEST_SKIP() << kWineDoesNotEnforce;
+    if (const std::string reason = win::test::smoke_skip_reason_here(); !reason.empty()) {
+      GTEST_SKIP() << reason;
+    }
     std::filesystem::create_directories(base_ / "workspace" / ".git");
     std::filesystem::create_directories(base_ / "outside");
     std::filesystem::create_directories(base_ / "home");
@@ -149,11 +148,13 @@ TEST_F(SmokeEnforcementTest, AclEffectorNeverWritesThroughAJunction) {
 // (winsandbox-setup.exe: accounts, secrets, firewall, WFP, grants), then the runner logs on as
 // the sandbox account, so reads and the network are confined by Windows itself. The setup needs
 // an elevated test process (the CI runner's administrator): without one the prompt is forbidden,
-// every elevated call ends in setup_required, and these tests skip saying so; they never fall
-// back to the direct test launcher, which enforces neither. Each test uninstalls at the end and
-// checks that nothing is left: no account, group, firewall rule or recorded ACE.
+// every elevated call ends in setup_required, and these tests fail saying so (never skip); they
+// never fall back to the direct test launcher, which enforces neither. Each test uninstalls at the
+// end and checks that nothing is left: no account, group, firewall rule or recorded ACE. On Windows
+// no smoke test may skip: without an elevated test process these tests fail.
 constexpr char kSetupMissing[] =
-    "setup_required: the elevated setup cannot run here (the test process is not elevated): ";
+    "setup_required: the elevated setup cannot run here (run the windows-smoke tier from an "
+    "elevated, administrator process): ";
 
 class SmokeElevatedTest : public SmokeEnforcementTest {
 protected:
@@ -173,7 +174,7 @@ protected:
     if (IsSkipped() || needs_setup() || !setup_ran_) return;
     const SetupRequest request = provision_only_setup_request(path(base_ / "home"), "");
     run_setup(request, {.mode = SetupRunMode::uninstall, .allow_prompt = false});
-    EXPECT_EQ(setup_status(request).state, "missing");
+    EXPECT_EQ(setup_status(request).state, SetupState::missing);
     for (const char* account : {"WinSandboxOffline", "WinSandboxOnline", "WinSandboxUsers"}) {
       EXPECT_FALSE(account_exists(account)) << account << " survived the uninstall";
     }
@@ -220,6 +221,7 @@ protected:
     } catch (const Error& error) {
       if (error.code() != ErrorCode::setup_required) throw;
       skipped_for_setup_ = error.what();
+      ADD_FAILURE() << kSetupMissing << skipped_for_setup_;
       return {};
     }
   }
@@ -265,7 +267,7 @@ private:
 TEST_F(SmokeElevatedTest, SetupCreatesTheAccountsAndTheFirewallRules) {
   const CaptureResult first =
       run_elevated("read_file", {path(base_ / "workspace" / "public.txt").str()});
-  if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
+  if (needs_setup()) return;  // a failure already (run_elevated)
   EXPECT_EQ(first.exit_code, 0) << first.stdout_bytes;
   const std::optional<SetupMarker> marker = win::read_setup_marker(path(base_ / "home"));
   ASSERT_TRUE(marker);
@@ -284,7 +286,7 @@ TEST_F(SmokeElevatedTest, SetupCreatesTheAccountsAndTheFirewallRules) {
 TEST_F(SmokeElevatedTest, OfflineCannotReachALoopbackListenerOutsideTheProxyPorts) {
   const LoopbackListener listener;
   const CaptureResult online = run_elevated("tcp_connect", {"127.0.0.1", listener.port()}, true);
-  if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
+  if (needs_setup()) return;  // a failure already (run_elevated)
   ASSERT_EQ(online.exit_code, 0) << "the online control cannot reach the listener: "
                                  << online.stdout_bytes;
   const CaptureResult offline = run_elevated("tcp_connect", {"127.0.0.1", listener.port()});
@@ -299,7 +301,7 @@ TEST_F(SmokeElevatedTest, OfflineCannotReachALoopbackListenerOutsideTheProxyPort
 TEST_F(SmokeElevatedTest, DenyReadIsEnforcedAndOtherReadsWork) {
   const CaptureResult allowed =
       run_elevated("read_file", {path(base_ / "workspace" / "public.txt").str()});
-  if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
+  if (needs_setup()) return;  // a failure already (run_elevated)
   EXPECT_EQ(allowed.exit_code, 0) << allowed.stdout_bytes;
   EXPECT_EQ(allowed.stdout_bytes, "ok 6");
   const CaptureResult denied =
@@ -310,7 +312,7 @@ TEST_F(SmokeElevatedTest, DenyReadIsEnforcedAndOtherReadsWork) {
 TEST_F(SmokeElevatedTest, WritesAreConfinedToTheWritableRoots) {
   const auto inside = base_ / "workspace" / "inside.txt";
   const CaptureResult allowed = run_elevated("write_file", {path(inside).str()});
-  if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
+  if (needs_setup()) return;  // a failure already (run_elevated)
   EXPECT_EQ(allowed.exit_code, 0) << allowed.stdout_bytes;
   EXPECT_TRUE(std::filesystem::exists(inside));
   const auto outside = base_ / "outside" / "escape.txt";
@@ -326,7 +328,7 @@ TEST_F(SmokeElevatedTest, WritesAreConfinedToTheWritableRoots) {
 // the same connection succeeds, so the block is the sandbox's doing, not the runner machine's.
 TEST_F(SmokeElevatedTest, NetworkRestrictedBlocksOutboundConnections) {
   const CaptureResult online = run_elevated("tcp_connect", {"1.1.1.1", "443"}, true);
-  if (needs_setup()) GTEST_SKIP() << kSetupMissing << skipped_for_setup_;
+  if (needs_setup()) return;  // a failure already (run_elevated)
   ASSERT_EQ(online.exit_code, 0) << "this machine cannot reach 1.1.1.1:443 at all: "
                                  << online.stdout_bytes;
   const CaptureResult offline = run_elevated("tcp_connect", {"1.1.1.1", "443"});
