@@ -2,6 +2,7 @@
 // neither enforces restricted tokens nor persists file DACLs, so every test here skips under Wine
 // with the reason; on Windows (the CI windows-latest runner) they must pass.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -117,6 +118,85 @@ TEST_F(SmokeEnforcementTest, SessionChildTokensCarryTheSameSids) {
     ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0));
     expect_workspace_token_sids(session.take_stdout(), base_ / "home", workspace());
   }
+}
+
+// One field of ws_token_info's report ("user S-...", "integrity 2000"); "" when absent.
+std::string token_report_field(const std::string& report, const std::string& field) {
+  std::smatch match;
+  const std::regex line("(^|\n)" + field + " ([^\r\n]+)");
+  return std::regex_search(report, match, line) ? match[2].str() : "";
+}
+
+// The integrity level RID of `token`, in hex as ws_token_info prints it.
+std::string integrity_of(HANDLE token) {
+  const auto label = win::get_token_information<TOKEN_MANDATORY_LABEL>(token, TokenIntegrityLevel);
+  const PSID sid = label->Label.Sid;
+  const DWORD rid = *GetSidSubAuthority(sid, *GetSidSubAuthorityCount(sid) - 1);
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "%lx", static_cast<unsigned long>(rid));
+  return hex;
+}
+
+// The unelevated backend runs the command as the caller (a restricted copy of the caller's
+// token), at the caller's integrity level: capture, session on pipes, session on a console.
+TEST_F(SmokeEnforcementTest, EverySpawnPathRunsAsTheCallerAtTheCallersIntegrity) {
+  const win::UniqueHandle own = win::open_current_process_token(TOKEN_QUERY);
+  const std::string user = win::token_user_sid(own.get()).to_string();
+  const std::string integrity = integrity_of(own.get());
+  const CaptureResult capture = run("token_info");
+  ASSERT_EQ(capture.exit_code, 0) << capture.stdout_bytes;
+  EXPECT_EQ(token_report_field(capture.stdout_bytes, "user"), user) << capture.stdout_bytes;
+  EXPECT_EQ(token_report_field(capture.stdout_bytes, "integrity"), integrity);
+  for (const bool tty : {false, true}) {
+    SCOPED_TRACE(tty ? "pseudo console" : "pipes");
+    SessionRequest r;
+    win::test::fill_sandboxed_request(r, workspace(), base_ / "home", "token_info", {});
+    r.tty = tty;
+    Session session = spawn_session_for_permission_profile(r);
+    ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0));
+    const std::string report = session.take_stdout();
+    EXPECT_EQ(token_report_field(report, "user"), user) << report;
+    EXPECT_EQ(token_report_field(report, "integrity"), integrity) << report;
+  }
+}
+
+// A hidden top-level window of this process's on its desktop, with a title no other window has.
+class OwnWindow {
+public:
+  OwnWindow() : title_(L"winsandbox-smoke-" + std::to_wstring(GetCurrentProcessId())) {
+    window_ = CreateWindowExW(0, L"STATIC", title_.c_str(), WS_OVERLAPPED, 0, 0, 10, 10, nullptr,
+                              nullptr, GetModuleHandleW(nullptr), nullptr);
+  }
+  ~OwnWindow() {
+    if (window_ != nullptr) DestroyWindow(window_);
+  }
+  OwnWindow(const OwnWindow&) = delete;
+  OwnWindow& operator=(const OwnWindow&) = delete;
+  bool created() const { return window_ != nullptr; }
+  std::string title() const { return win::to_utf8(title_); }
+
+private:
+  std::wstring title_;
+  HWND window_ = nullptr;
+};
+
+// With a private desktop the command cannot see (so cannot message) the user's windows; the
+// same command on the user's desktop finds the window, so the absence is the desktop's doing.
+TEST_F(SmokeEnforcementTest, APrivateDesktopHidesTheUsersWindows) {
+  const OwnWindow window;
+  ASSERT_TRUE(window.created()) << GetLastError();
+  CaptureRequest r;
+  win::test::fill_sandboxed_request(r, workspace(), base_ / "home", "find_window",
+                                    {window.title()});
+  r.timeout = std::chrono::milliseconds(60000);
+  const CaptureResult shared = run_capture_for_permission_profile(r);
+  ASSERT_EQ(shared.exit_code, 0) << shared.stdout_bytes;
+  ASSERT_EQ(shared.stdout_bytes.rfind("found", 0), 0u)
+      << "the control on the user's desktop does not see the window: " << shared.stdout_bytes;
+  r.use_private_desktop = true;
+  const CaptureResult isolated = run_capture_for_permission_profile(r);
+  EXPECT_EQ(isolated.exit_code, 0) << isolated.stdout_bytes;
+  EXPECT_EQ(isolated.stdout_bytes, "absent\n");
 }
 
 // A junction inside a writable root (which the sandboxed command could have made) never
@@ -281,6 +361,35 @@ TEST_F(SmokeElevatedTest, SetupCreatesTheAccountsAndTheFirewallRules) {
   EXPECT_TRUE(rule->enabled);
   EXPECT_NE(rule->local_user_authorized_list.find(marker->offline_sid), std::string::npos)
       << rule->local_user_authorized_list;
+}
+
+// The elevated backend runs the command as the offline sandbox account, never as the caller, at
+// no more than medium integrity; its token is restricted too. A capture and a pipe session.
+TEST_F(SmokeElevatedTest, EverySpawnPathRunsAsTheOfflineSandboxAccount) {
+  const CaptureResult capture = run_elevated("token_info", {});
+  if (needs_setup()) return;  // a failure already (run_elevated)
+  ASSERT_EQ(capture.exit_code, 0) << capture.stdout_bytes;
+  const std::optional<SetupMarker> marker = win::read_setup_marker(path(base_ / "home"));
+  ASSERT_TRUE(marker);
+  const win::UniqueHandle own = win::open_current_process_token(TOKEN_QUERY);
+  const std::string caller = win::token_user_sid(own.get()).to_string();
+  ElevatedProfileSessionRequest session_request;
+  win::test::fill_sandboxed_request(session_request.session, workspace(), base_ / "home",
+                                    "token_info", {});
+  session_request.session.profile = profile(false);
+  session_request.session.env = win::test::base_environment();
+  session_request.setup.allow_setup_prompt = false;
+  Session session = spawn_session_for_permission_profile_elevated(session_request);
+  ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0));
+  const std::string session_report = session.take_stdout();
+  for (const std::string& report : {capture.stdout_bytes, session_report}) {
+    EXPECT_EQ(token_report_field(report, "user"), marker->offline_sid) << report;
+    EXPECT_NE(token_report_field(report, "user"), caller) << report;
+    const std::string integrity = token_report_field(report, "integrity");
+    ASSERT_FALSE(integrity.empty()) << report;
+    EXPECT_LE(std::stoul(integrity, nullptr, 16), 0x2000ul) << "above medium: " << report;
+    EXPECT_NE(report.find("restricting S-"), std::string::npos) << "not restricted: " << report;
+  }
 }
 
 TEST_F(SmokeElevatedTest, OfflineCannotReachALoopbackListenerOutsideTheProxyPorts) {
