@@ -563,7 +563,10 @@ SelftestReport run_selftest(const SelftestOptions& options) {
           std::find(options.only.begin(), options.only.end(), spec->name) == options.only.end()) {
         continue;
       }
-      const fs::path directory = scratch / ("p" + std::to_string(++index));
+      // Appended, not `"p" + std::to_string(...)`: that trips GCC 12's -Wrestrict at -O3.
+      std::string name = "p";
+      name += std::to_string(++index);
+      const fs::path directory = scratch / name;
       SelftestRow row =
           run_probe(*spec, backend, directory, shared, options, report.enforcement_verifiable);
       if (options.on_row) options.on_row(row);
