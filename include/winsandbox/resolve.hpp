@@ -35,6 +35,12 @@ struct ResolveOptions {
   // Where deny-read glob expansions persist between commands (include/winsandbox/glob_cache.hpp);
   // null: every glob is walked afresh. It only ever saves work: the result is the same.
   const GlobExpansionCache* glob_cache = nullptr;
+  // False: deny-read globs are compiled and kept (deny_read_globs, explain, the elevated read
+  // check) but not expanded against the disk, so `deny_read` holds only the exact deny entries.
+  // For a caller that needs the profile's decisions but not the matched files: the elevated
+  // runner, whose token does not depend on them (the parent's grants enforce them), and which
+  // would otherwise walk the workspace a second time per command (docs/elevated.md#runner-checks).
+  bool expand_deny_read_globs = true;
 };
 
 // Which capability family the restricted token carries.

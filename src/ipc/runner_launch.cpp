@@ -31,8 +31,10 @@ ProfileBinding binding_of(const IpcSpawnRequest& request) {
 
 ResolvedPermissions resolve_spawn_request(const IpcSpawnRequest& request,
                                           const FileSystemView& fs) {
+  // The runner's decisions (token SIDs, admission, program) never read the glob matches, and the
+  // parent's grants enforce them: no second walk of the workspace per command.
   return resolve(request.permission_profile, binding_of(request), WinPath::parse(request.cwd),
-                 request.env, fs);
+                 request.env, fs, {.expand_deny_read_globs = false});
 }
 
 RunnerLaunch plan_runner_launch(const IpcSpawnRequest& request, const ResolvedPermissions& resolved,

@@ -339,6 +339,7 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
   const auto patterns = deny_globs(bound, cwd);
   std::vector<GlobMatcher> globs;
   for (const auto& pattern : patterns) globs.push_back(GlobMatcher::compile(pattern));
+  const std::vector<GlobMatcher> no_globs;
 
   const ConcreteEntries concrete(bound, cwd, fs);
   auto roots = writable_roots(concrete, fs);
@@ -370,8 +371,8 @@ ResolvedPermissions resolve(const PermissionProfile& profile, const ProfileBindi
       .include_platform_defaults = !full_read && includes_platform_defaults(bound),
       .readable_roots = std::move(readable).release(),
       .writable_roots = std::move(roots),
-      .deny_read = deny_read_paths(concrete, globs, file_system.glob_scan_max_depth, cwd, fs,
-                                   options.glob_cache),
+      .deny_read = deny_read_paths(concrete, options.expand_deny_read_globs ? globs : no_globs,
+                                   file_system.glob_scan_max_depth, cwd, fs, options.glob_cache),
       .acl = std::move(acl),
       .bound_entries = std::move(bound_entries),
       .deny_read_globs = patterns,

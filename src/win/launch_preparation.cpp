@@ -69,7 +69,10 @@ ResolvedCommand resolve_sandboxed_command(const SandboxedCommand& request, const
 PreparedLaunch prepare_sandboxed_launch(const SandboxedCommand& request) {
   // Everything that can be wrong with the input fails here, before any state is touched.
   const std::unique_ptr<FileSystemView> fs = open_host_file_system();
-  const ResolvedCommand resolved_command = resolve_sandboxed_command(request, *fs);
+  // This backend refuses every deny-read glob (admission: elevated_backend_required), so it never
+  // walks the workspace to expand one.
+  const ResolvedCommand resolved_command =
+      resolve_sandboxed_command(request, *fs, {.expand_deny_read_globs = false});
   const ResolvedPermissions& resolved = resolved_command.resolved;
   const std::filesystem::path& home_path = resolved_command.home_path;
   const WinPath& sandbox_home = resolved_command.sandbox_home;

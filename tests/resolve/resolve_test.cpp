@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "counting_view.hpp"
 #include "snapshot_builder.hpp"
 #include "test_support.hpp"
 #include "winsandbox/legacy_policy.hpp"
@@ -102,6 +103,36 @@ TEST(ResolveBinding, ExpandsEveryWorkspaceRootForEntriesAndGlobs) {
   EXPECT_EQ(r.deny_read_globs,
             (std::vector<std::string>{"C:\\tmp\\first\\**\\*.env", "C:\\tmp\\second\\**\\*.env"}));
   EXPECT_EQ(r.deny_read, paths({"C:\\tmp\\first\\.git", "C:\\tmp\\second\\.git"}));
+}
+
+// The elevated runner resolves without expanding deny-read globs: the patterns, the exact
+// denies and every other decision stay; only the walk (and its matches) is skipped.
+TEST(ResolveBinding, WithoutGlobExpansionTheDecisionsStayAndNoDirectoryIsRead) {
+  const auto snapshot = SnapshotBuilder()
+                            .file("C:\\repo\\a\\one.env")
+                            .file("C:\\repo\\b\\two.env")
+                            .dir("C:\\repo\\.git")
+                            .build();
+  const auto profile =
+      managed({kRootRead, kProjectRootsWrite, entry(p("C:\\repo\\secret"), Mode::deny),
+               entry(GlobPattern{"codex-project-roots://**/*.env"}, Mode::deny)});
+  const ProfileBinding binding{paths({"C:\\repo"})};
+  testing::CountingView counted(snapshot);
+  const ResolvedPermissions expanded = resolve(profile, binding, p("C:\\repo"), {}, counted);
+  EXPECT_GT(counted.reads, 0);
+  EXPECT_EQ(expanded.deny_read,
+            paths({"C:\\repo\\secret", "C:\\repo\\a\\one.env", "C:\\repo\\b\\two.env"}));
+  testing::CountingView uncounted(snapshot);
+  const ResolvedPermissions runner =
+      resolve(profile, binding, p("C:\\repo"), {}, uncounted, {.expand_deny_read_globs = false});
+  EXPECT_EQ(uncounted.reads, 0);
+  EXPECT_TRUE(uncounted.listed.empty());
+  EXPECT_EQ(runner.deny_read, paths({"C:\\repo\\secret"}));
+  EXPECT_EQ(runner.deny_read_globs, expanded.deny_read_globs);
+  EXPECT_EQ(runner.writable_roots, expanded.writable_roots);
+  EXPECT_EQ(runner.bound_entries, expanded.bound_entries);
+  EXPECT_EQ(runner.acl, expanded.acl);
+  EXPECT_FALSE(explain(runner, p("C:\\repo\\a\\one.env"), snapshot).read);
 }
 
 TEST(ResolveBinding, EmptyWorkspaceRootsDropProjectRootGrants) {

@@ -7,6 +7,7 @@
 #include "win/setup/setup_orchestrator.hpp"
 #include "win/setup/setup_system.hpp"
 #include "winsandbox/fs_view.hpp"
+#include "winsandbox/glob_cache.hpp"
 
 namespace winsandbox::win {
 namespace {
@@ -64,8 +65,12 @@ ElevatedLaunch prepare_elevated_launch(const SandboxedCommand& command,
                                        const ElevatedSetupOverrides& setup,
                                        const SpawnRequestOptions& options) {
   const std::unique_ptr<FileSystemView> fs = open_host_file_system();
-  const ResolvedCommand resolved =
-      resolve_sandboxed_command(command, *fs, {.proxy_enforced = setup.proxy_enforced});
+  // The deny-read globs this backend enforces are expanded through the home's cache, so an
+  // unchanged workspace costs one check per directory, not a walk
+  // (docs/resolution.md#glob-expansion-cache).
+  const GlobExpansionCache glob_cache = GlobExpansionCache::in_sandbox_home(command.sandbox_home);
+  const ResolvedCommand resolved = resolve_sandboxed_command(
+      command, *fs, {.proxy_enforced = setup.proxy_enforced, .glob_cache = &glob_cache});
   ElevatedSpawnOverrides overrides{
       .state_directory = resolved.home_path,
       .sid_store_access = SidStoreAccess::read_write,
