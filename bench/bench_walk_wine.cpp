@@ -15,15 +15,23 @@
 // |                           | child                                                           |
 // | BM_WineCommand_Glob       | the same plus the resolve of the profile with the glob          |
 // |                           | `codex-project-roots://**/*.env` through the warm cache         |
+// | BM_WineWalk_DirSB         | `cmd /c dir /s /b <tree> >NUL`: the listing issue 15 measured   |
+// |                           | against, process start and output included                     |
+// | BM_WineElevated_NoGlob    | run_capture_for_permission_profile_elevated (the runner started |
+// |                           | by the direct test launcher), workspace-write, trivial child    |
+// | BM_WineElevated_Glob      | the same capture with the glob: the backend that enforces       |
+// |                           | deny-read globs, warm (its cache in the sandbox home)           |
 //
 // The unelevated backend refuses deny-read globs (only the elevated one enforces them) and does
-// so after resolving the profile, so a capture with the glob cannot run whole; what the glob adds
-// to a command is its resolve, which BM_WineCommand_Glob adds to the capture.
+// so after resolving the profile, so a capture with the glob cannot run whole there; what the
+// glob adds to such a command is its resolve, which BM_WineCommand_Glob adds to the capture. The
+// elevated pair is the whole command with and without the glob.
 //
 // The legacy walk is also profiled once per tree (time and calls per FileSystemView method),
 // printed before the rounds. Trees are made once under %TEMP%\winsandbox-bench-walk and kept.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -41,6 +49,7 @@
 #include "win/unicode.hpp"
 #include "wine_harness.hpp"
 #include "winsandbox/capture.hpp"
+#include "winsandbox/elevated.hpp"
 #include "winsandbox/environment.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/fs_view.hpp"
@@ -200,14 +209,21 @@ void expect(bool condition, const std::string& what) {
 int run(int argc, char** argv) {
   const HarnessArguments args = parse_harness_arguments(argc, argv, 5);
   std::size_t max_files = 100000;
+  bool skip_legacy = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--max-files=", 0) == 0) max_files = std::stoul(arg.substr(12));
+    // Many rounds of the fast cases: the legacy walk takes seconds per round.
+    if (arg == "--skip-legacy") skip_legacy = true;
     // The library's debug records: each walk's directories read and reused.
     if (arg == "--debug") logger()->set_level(spdlog::level::debug);
   }
+  // The elevated rows' runner runs as this user (the direct test launcher): no setup, no logon.
+  SetEnvironmentVariableW(L"WINSANDBOX_TEST_RUNNER_LAUNCH", L"direct");
   const auto base = std::filesystem::temp_directory_path() / "winsandbox-bench-walk";
   const auto home = base / "home";
+  const auto elevated_home = base / "elevated-home";
+  std::filesystem::create_directories(elevated_home);
   std::filesystem::create_directories(home);
   const GlobExpansionCache cache = GlobExpansionCache::in_sandbox_home(home);
   const auto fs = open_host_file_system();
@@ -231,7 +247,7 @@ int run(int argc, char** argv) {
     expect(expected.size() == tree.files / 100, tree.label() + ": unexpected match count");
     const auto cache_file = [&] { std::filesystem::remove_all(cache.directory()); };
 
-    if (tree.files <= 20000) {
+    if (tree.files <= 20000 && !skip_legacy) {
       ProfilingView profiled(*fs);
       double match_ms = 0;
       const auto start = std::chrono::steady_clock::now();
@@ -268,7 +284,7 @@ int run(int argc, char** argv) {
     std::vector<Case> cases;
     cases.push_back({add("BM_WineWalk_Plain"),
                      [&] { expect(enumerate(win::to_wide(repo.str())) > tree.files, "plain"); }});
-    if (tree.files <= 20000) {
+    if (tree.files <= 20000 && !skip_legacy) {
       cases.push_back({add("BM_WineWalk_Legacy"),
                        [&] { expect(legacy_walk(glob, *fs) == expected, "legacy walk"); }});
     }
@@ -288,6 +304,21 @@ int run(int argc, char** argv) {
                        expect(resolved.deny_read.size() == expected.size(), "glob resolve");
                        run_command();
                      }});
+    cases.push_back({add("BM_WineWalk_DirSB"), [&] {
+                       const std::wstring listing =
+                           L"dir /s /b \"" + win::to_wide(repo.str()) + L"\" >NUL";
+                       expect(_wsystem(listing.c_str()) == 0, "dir /s /b");
+                     }});
+    const auto run_elevated = [&](bool glob) {
+      ElevatedProfileCaptureRequest elevated{.capture = capture};
+      elevated.capture.sandbox_home = elevated_home;  // its own cache, never the cold case's
+      if (glob) elevated.capture.profile = with_glob;
+      const CaptureResult result = run_capture_for_permission_profile_elevated(elevated);
+      expect(result.exit_code == 0 && result.stdout_bytes == "hello from bench_child\n",
+             "elevated capture failed");
+    };
+    cases.push_back({add("BM_WineElevated_NoGlob"), [&] { run_elevated(false); }});
+    cases.push_back({add("BM_WineElevated_Glob"), [&] { run_elevated(true); }});
     run_rounds(cases, args.rounds, 1);
     std::vector<const Samples*> these;
     for (const auto& [samples, run_case] : cases) these.push_back(samples);
