@@ -108,18 +108,6 @@ TEST_F(SmokeEnforcementTest, ChildTokenCarriesTheRootSidLogonSidAndEveryone) {
   expect_workspace_token_sids(result.stdout_bytes, base_ / "home", workspace());
 }
 
-TEST_F(SmokeEnforcementTest, SessionChildTokensCarryTheSameSids) {
-  for (const bool tty : {false, true}) {
-    SCOPED_TRACE(tty ? "pseudo console" : "pipes");
-    SessionRequest r;
-    win::test::fill_sandboxed_request(r, workspace(), base_ / "home", "token_info", {});
-    r.tty = tty;
-    Session session = spawn_session_for_permission_profile(r);
-    ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0));
-    expect_workspace_token_sids(session.take_stdout(), base_ / "home", workspace());
-  }
-}
-
 // One field of ws_token_info's report ("user S-...", "integrity 2000"); "" when absent.
 std::string token_report_field(const std::string& report, const std::string& field) {
   std::smatch match;
@@ -138,25 +126,28 @@ std::string integrity_of(HANDLE token) {
 }
 
 // The unelevated backend runs the command as the caller (a restricted copy of the caller's
-// token), at the caller's integrity level: capture, session on pipes, session on a console.
+// token), at the caller's integrity level, with the same restricting SIDs on every spawn path:
+// capture, session on pipes, session on a console.
 TEST_F(SmokeEnforcementTest, EverySpawnPathRunsAsTheCallerAtTheCallersIntegrity) {
   const win::UniqueHandle own = win::open_current_process_token(TOKEN_QUERY);
   const std::string user = win::token_user_sid(own.get()).to_string();
   const std::string integrity = integrity_of(own.get());
   const CaptureResult capture = run("token_info");
   ASSERT_EQ(capture.exit_code, 0) << capture.stdout_bytes;
-  EXPECT_EQ(token_report_field(capture.stdout_bytes, "user"), user) << capture.stdout_bytes;
-  EXPECT_EQ(token_report_field(capture.stdout_bytes, "integrity"), integrity);
+  std::vector<std::string> reports{capture.stdout_bytes};
   for (const bool tty : {false, true}) {
-    SCOPED_TRACE(tty ? "pseudo console" : "pipes");
     SessionRequest r;
     win::test::fill_sandboxed_request(r, workspace(), base_ / "home", "token_info", {});
     r.tty = tty;
     Session session = spawn_session_for_permission_profile(r);
-    ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0));
-    const std::string report = session.take_stdout();
+    ASSERT_EQ(session.wait(std::chrono::milliseconds(60000)), std::optional<std::int32_t>(0))
+        << (tty ? "pseudo console" : "pipes");
+    reports.push_back(session.take_stdout());
+  }
+  for (const std::string& report : reports) {
     EXPECT_EQ(token_report_field(report, "user"), user) << report;
     EXPECT_EQ(token_report_field(report, "integrity"), integrity) << report;
+    expect_workspace_token_sids(report, base_ / "home", workspace());
   }
 }
 
