@@ -23,6 +23,7 @@
 #include "winsandbox/spawn_context.hpp"
 
 #if defined(_WIN32)
+#include "win/environment_block.hpp"
 #include "win/launch_preparation.hpp"
 #include "win/random.hpp"
 #include "win/selftest_fixtures.hpp"
@@ -120,10 +121,10 @@ fs::path host_path(const std::string& text) {
   return fs::path(win::to_wide(text));
 }
 
+// This process's `name`, or `fallback` when unset or empty (one variable read, not the block).
 std::string environment_value(const char* name, const std::string& fallback) {
-  const Environment env = current_process_environment();
-  const std::optional<std::string_view> value = env.get(name);
-  return value && !value->empty() ? std::string(*value) : fallback;
+  const std::optional<std::string> value = win::host_variable(name);
+  return value && !value->empty() ? *value : fallback;
 }
 
 std::string json_path(const std::string& path) {

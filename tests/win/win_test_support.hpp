@@ -14,6 +14,7 @@
 
 #include "common/json_cursor.hpp"
 #include "win/capture.hpp"
+#include "win/selftest_fixtures.hpp"
 #include "win/token.hpp"
 #include "win/unicode.hpp"
 #include "winsandbox/command_line.hpp"
@@ -37,11 +38,8 @@ inline WinPath helper_path(std::string_view name) {
   return test_binary_directory().join("ws_" + std::string(name) + ".exe");
 }
 
-// Wine exports wine_get_version from ntdll; Windows does not.
-inline bool running_under_wine() {
-  const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-  return ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr;
-}
+// The library's own Wine detection (src/win/selftest_fixtures.hpp).
+using win::running_under_wine;
 
 // Why the restricting-SID assertions skip under Wine.
 inline constexpr char kWineHasNoRestrictedSidsQuery[] =

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_commands.hpp"
+#include "sandboxed_command.hpp"
 #include "winsandbox/capture.hpp"
 #include "winsandbox/error.hpp"
 #include "winsandbox/selftest.hpp"
@@ -30,15 +31,9 @@ struct SelftestCommandOptions {
 // (%LOCALAPPDATA%\winsandbox), so the self-test does not set up a second one; else empty (a fresh
 // home in the scratch directory).
 std::filesystem::path selftest_home(const SelftestCommandOptions& options) {
-  if (!options.sandbox_home.empty()) return std::filesystem::u8path(options.sandbox_home);
+  if (!options.sandbox_home.empty()) return utf8_path(options.sandbox_home);
   if (!options.elevated) return {};
-  const Environment env = current_process_environment();
-  const auto local_app_data = env.get("LOCALAPPDATA");
-  if (!local_app_data || local_app_data->empty()) {
-    throw Error(ErrorCode::invalid_argument,
-                "LOCALAPPDATA is not set: pass --sandbox-home DIR (the elevated sandbox home)");
-  }
-  return std::filesystem::u8path(std::string(*local_app_data) + "\\winsandbox");
+  return default_sandbox_home(current_process_environment());
 }
 
 int list_probes(const SelftestCommandOptions& options, const GlobalOptions& global) {

@@ -57,9 +57,7 @@ Environment sandboxed_command_environment(const SandboxedCommandOptions& options
   return env;
 }
 
-std::filesystem::path sandboxed_command_home(const SandboxedCommandOptions& options,
-                                             const Environment& env) {
-  if (!options.sandbox_home.empty()) return utf8_path(options.sandbox_home);
+std::filesystem::path default_sandbox_home(const Environment& env) {
   const auto local_app_data = env.get("LOCALAPPDATA");
   if (!local_app_data || local_app_data->empty()) {
     throw Error(ErrorCode::invalid_argument,
@@ -67,6 +65,12 @@ std::filesystem::path sandboxed_command_home(const SandboxedCommandOptions& opti
                 "the applied ACL state are kept)");
   }
   return utf8_path(*local_app_data) / "winsandbox";
+}
+
+std::filesystem::path sandboxed_command_home(const SandboxedCommandOptions& options,
+                                             const Environment& env) {
+  if (!options.sandbox_home.empty()) return utf8_path(options.sandbox_home);
+  return default_sandbox_home(env);
 }
 
 PermissionProfile sandboxed_command_profile(const SandboxedCommandOptions& options) {

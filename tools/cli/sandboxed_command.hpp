@@ -43,6 +43,10 @@ void add_sandboxed_command_options(CLI::App& command, SandboxedCommandOptions& o
 // The child environment: this process's environment with the --env assignments applied.
 Environment sandboxed_command_environment(const SandboxedCommandOptions& options);
 
+// %LOCALAPPDATA%\winsandbox, the sandbox home every command uses by default
+// (Error(invalid_argument) without LOCALAPPDATA).
+std::filesystem::path default_sandbox_home(const Environment& env);
+
 // --sandbox-home, else %LOCALAPPDATA%\winsandbox (Error(invalid_argument) without LOCALAPPDATA).
 std::filesystem::path sandboxed_command_home(const SandboxedCommandOptions& options,
                                              const Environment& env);
